@@ -1,0 +1,113 @@
+import { randomBytes } from 'node:crypto';
+import { parseConfig, roles as allRoles } from '@reauth/config';
+import { createLogger, type Logger } from '@reauth/logger';
+import { startContactsServer, startFakeTray, startRedisServer, startSmtpCapture, type CapturedMail } from '@reauth/testkit';
+import { runRoles } from './process.js';
+import { onShutdown } from './shutdown.js';
+
+export interface DemoOptions {
+  /** Print for a person and keep running until Ctrl-C; tests pass false and call stop(). */
+  interactive: boolean;
+  port?: number;
+  log?: Logger;
+}
+
+export interface Demo {
+  ingressUrl: string;
+  email: CapturedMail;
+  link: string;
+  stop(): Promise<void>;
+}
+
+const sample = {
+  authentication_name: "Ada's Salesforce",
+  service_name: 'salesforce',
+  user_id: '8c0227d7-0181-4b4b-9955-354a63edcae2',
+  authId: 'bd90582e-ac50-4bb6-aeb6-2f0175408b69',
+  external_user_id: '8cddbba1-0de6-4723-a8e3-6a2a3cdd0ef9',
+};
+
+/**
+ * The whole path on one machine: embedded Redis, simulated Tray (rate limits on, two pages of
+ * instances), a contacts directory, an SMTP capture; one sample webhook through every stage.
+ */
+export async function runDemo(options: DemoOptions): Promise<Demo> {
+  const log = options.log ?? createLogger({ name: 'reauth-demo', level: process.env.LOG_LEVEL ?? 'warn' });
+  const masterToken = randomBytes(24).toString('hex');
+  const redis = await startRedisServer();
+  const tray = await startFakeTray({ masterToken, embeddedId: 'acme-demo' });
+  const smtp = await startSmtpCapture();
+  const contacts = await startContactsServer({ [sample.external_user_id]: { email: 'ada@example.com', name: 'Ada Lovelace' } });
+
+  tray.addUser({ id: sample.user_id, externalUserId: sample.external_user_id, name: 'Ada Lovelace' });
+  tray.addInstance({ id: 'si-1', name: 'Leads to Slack', owner: sample.user_id, authValues: [{ externalId: 'external_slack_auth', authId: 'other-auth' }] });
+  tray.addInstance({ id: 'si-2', name: 'Salesforce nightly sync', owner: sample.user_id, authValues: [{ externalId: 'external_salesforce_auth', authId: sample.authId }] });
+  tray.addInstance({ id: 'si-3', name: 'Opportunities to Sheets', owner: sample.user_id, authValues: [{ externalId: 'external_sf', authId: sample.authId }] });
+
+  const port = options.port ?? Number(process.env.PORT ?? 3000);
+  const webhookToken = randomBytes(16).toString('hex');
+  const config = parseConfig(
+    {
+      LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+      REDIS_URL: redis.url,
+      PORT: String(port),
+      PUBLIC_URL: `http://localhost:${port}`,
+      WEBHOOK_TOKEN: webhookToken,
+      TRAY_GRAPHQL_URL: tray.url,
+      TRAY_DIALOG_URL: tray.dialogUrl,
+      TRAY_MASTER_TOKEN: masterToken,
+      TRAY_EMBEDDED_ID: 'acme-demo',
+      // Two instances per page, so the match on page two is found too.
+      TRAY_PAGE_SIZE: '2',
+      SMTP_URL: smtp.url,
+      MAIL_FROM: 'reauth demo <reauth@localhost>',
+      CONTACTS_URL: contacts.urlTemplate,
+      LINK_SECRET: randomBytes(32).toString('hex'),
+      JOB_BACKOFF_MS: '200',
+    },
+    allRoles.filter((r) => r !== 'dashboard'),
+  );
+  const running = await runRoles(config, allRoles.filter((r) => r !== 'dashboard'), log);
+  const ingressUrl = `http://localhost:${port}`;
+
+  const stop = async () => {
+    await running.stop();
+    await Promise.all([tray.close(), smtp.close(), contacts.close()]);
+    await redis.stop();
+  };
+
+  const response = await fetch(`${ingressUrl}/webhooks/tray/expired-auth?token=${webhookToken}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(sample),
+  });
+  const accepted = await response.text();
+  const [email] = await smtp.waitFor(1, 30_000);
+  if (!email) throw new Error('demo: no email arrived');
+  const link = /http:\/\/localhost:\d+\/reauth\/[A-Za-z0-9_.-]+/.exec(email.text)?.[0];
+  if (!link) throw new Error('demo: the email carries no re-auth link');
+
+  if (options.interactive) {
+    const line = '-'.repeat(72);
+    process.stdout.write(
+      [
+        `reauth demo: webhook POSTed -> ${response.status} ${accepted}`,
+        `email received by the local SMTP capture:`,
+        line,
+        `From: ${String((email.headers.get('from') as { text?: string } | undefined)?.text ?? email.from)}`,
+        `To: ${email.to.join(', ')}`,
+        `Subject: ${email.subject}`,
+        `Message-ID: ${email.messageId ?? ''}`,
+        '',
+        email.text.trim(),
+        line,
+        `Open the link to mint a fresh Tray code and reach the (simulated) Tray auth dialog:`,
+        `  ${link}`,
+        `Running until Ctrl-C.`,
+        '',
+      ].join('\n'),
+    );
+    onShutdown(log, stop);
+  }
+  return { ingressUrl, email, link, stop };
+}

@@ -1,0 +1,54 @@
+#!/usr/bin/env node
+/**
+ * The `reauth` command: `start [--roles a,b]` runs roles in this process, `demo` runs the whole
+ * path against simulated APIs, `dlq …` inspects and replays the dead-letter queue.
+ */
+import { parseArgs } from 'node:util';
+import { loadConfig, parseRoles } from '@reauth/config';
+import { createLogger } from '@reauth/logger';
+import { dlqCommand } from './dlq.js';
+import { runDemo } from './demo.js';
+import { embeddedRedis } from './embedded-redis.js';
+import { runRoles } from './process.js';
+import { onShutdown } from './shutdown.js';
+
+const usage = `usage:
+  reauth start [--roles ingress,token-lookup,instance-mapping,notify,dashboard]
+  reauth demo
+  reauth dlq list | show <id> | replay <id> | replay --all | purge`;
+
+async function start(argv: string[]): Promise<void> {
+  const { values } = parseArgs({ args: argv, options: { roles: { type: 'string' } } });
+  let roles;
+  try {
+    roles = parseRoles(values.roles ?? process.env.REAUTH_ROLES);
+  } catch (err) {
+    process.stderr.write(`reauth: ${(err as Error).message}\n`);
+    process.exit(1);
+  }
+  const log = createLogger({ name: `reauth[${roles.join(',')}]` });
+  const needsEmbedded = !process.env.REDIS_URL && !process.env.REDIS_CLUSTER_NODES;
+  const redis = needsEmbedded ? await embeddedRedis(log, { persistent: true }) : undefined;
+  const config = loadConfig(roles, redis ? { ...process.env, REDIS_URL: redis.url } : process.env);
+  const running = await runRoles(config, roles, log);
+  onShutdown(log, async () => {
+    await running.stop();
+    await redis?.stop();
+  });
+}
+
+const [command, ...rest] = process.argv.slice(2);
+switch (command) {
+  case 'start':
+    await start(rest);
+    break;
+  case 'demo':
+    await runDemo({ interactive: true });
+    break;
+  case 'dlq':
+    process.exitCode = await dlqCommand(rest);
+    break;
+  default:
+    process.stderr.write(`${usage}\n`);
+    process.exitCode = command ? 1 : 0;
+}

@@ -1,0 +1,72 @@
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import type { Logger } from '@reauth/logger';
+import type { QueueSet } from '@reauth/queues';
+import { enqueueExpiredAuth, trayExpiredAuthSchema } from '@reauth/tray';
+import { hasWebhookToken } from './auth.js';
+
+export interface WebhookOptions {
+  queues: QueueSet;
+  webhookToken: string;
+  dedupeWindowMs: number;
+  log: Logger;
+  /** How long to wait for Redis before answering 503 (Tray then retries or we lose nothing). */
+  enqueueTimeoutMs?: number;
+  onOutcome?: (outcome: string) => void;
+}
+
+export const MAX_BODY_BYTES = 64 * 1024;
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`Redis did not answer within ${ms} ms`)), ms);
+    promise.then(
+      (v) => (clearTimeout(timer), resolve(v)),
+      (e) => (clearTimeout(timer), reject(e)),
+    );
+  });
+}
+
+export function webhookRouter(options: WebhookOptions): Router {
+  const router = express.Router();
+  const reject = (res: Response, status: number, outcome: string, body: object) => {
+    options.onOutcome?.(outcome);
+    res.status(status).json(body);
+  };
+
+  router.post(
+    '/webhooks/tray/expired-auth',
+    (req, res, next) => {
+      if (!hasWebhookToken(req, options.webhookToken)) return reject(res, 401, 'unauthorized', { error: 'missing or wrong webhook token' });
+      if (!req.is('application/json')) return reject(res, 415, 'unsupported-media-type', { error: 'Content-Type must be application/json' });
+      next();
+    },
+    express.json({ limit: MAX_BODY_BYTES, strict: true, type: () => true }),
+    async (req: Request, res: Response) => {
+      const parsed = trayExpiredAuthSchema.safeParse(req.body);
+      if (!parsed.success) {
+        return reject(res, 400, 'invalid', {
+          error: 'invalid expired-auth notification',
+          issues: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+        });
+      }
+      try {
+        const result = await withTimeout(enqueueExpiredAuth(options.queues, parsed.data, options.dedupeWindowMs), options.enqueueTimeoutMs ?? 1_000);
+        options.onOutcome?.(result.status);
+        req.log.info({ notificationId: result.id, status: result.status }, 'expired-auth notification');
+        res.status(200).json(result);
+      } catch (err) {
+        req.log.error({ err: (err as Error).message }, 'could not enqueue webhook');
+        reject(res, 503, 'unavailable', { error: 'temporarily unavailable, retry later' });
+      }
+    },
+  );
+
+  // body-parser errors: oversize, malformed JSON, bad encodings.
+  router.use((err: Error & { type?: string; status?: number }, _req: Request, res: Response, next: NextFunction) => {
+    if (err.type === 'entity.too.large') return reject(res, 413, 'too-large', { error: `body over ${MAX_BODY_BYTES} bytes` });
+    if (err.type === 'entity.parse.failed') return reject(res, 400, 'malformed-json', { error: 'body is not valid JSON' });
+    if (err.status && err.status >= 400 && err.status < 500) return reject(res, err.status, 'bad-request', { error: err.message });
+    next(err);
+  });
+  return router;
+}

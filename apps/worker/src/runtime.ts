@@ -1,0 +1,109 @@
+import { Worker, type Job } from 'bullmq';
+import type { Logger } from '@reauth/logger';
+import {
+  RateLimitedError,
+  buildRegistry,
+  deadLetter,
+  isFinalFailure,
+  queueConfig,
+  queuePrefix,
+  reconcileDeadLetters,
+  runProcessor,
+  type JobName,
+  type Processor,
+  type QueueSet,
+  type QueueTuning,
+  type WorkQueueName,
+} from '@reauth/queues';
+import type { RedisClient } from '@reauth/redis';
+
+export interface WorkerRuntimeOptions {
+  queues: readonly WorkQueueName[];
+  processors: readonly Processor[];
+  /** Producers for stage hand-offs and the dead-letter queue. */
+  queueSet: QueueSet;
+  /** Blocking connection for BullMQ workers (maxRetriesPerRequest: null). */
+  connection: RedisClient;
+  prefix: string;
+  tuning: QueueTuning;
+  log: Logger;
+  onJobDone?: (queue: WorkQueueName, job: Job, outcome: 'completed' | 'failed' | 'retrying', durationMs: number) => void;
+}
+
+export interface WorkerRuntime {
+  workers: Worker[];
+  /** Finish or hand back active jobs within `timeoutMs`, then close. */
+  close(timeoutMs: number): Promise<void>;
+}
+
+export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise<WorkerRuntime> {
+  const registry = buildRegistry(options.processors);
+  const { log, queueSet } = options;
+
+  const copied = await reconcileDeadLetters(queueSet, options.queues);
+  if (copied > 0) log.warn({ copied }, 'copied failed jobs that had missed the dead-letter queue');
+
+  const workers = options.queues.map((name) => {
+    const config = queueConfig(name, options.tuning);
+    const worker: Worker = new Worker(
+      name,
+      async (job: Job) => {
+        const processor = registry.get(job.name as JobName);
+        const jobLog = log.child({ queue: name, jobId: job.id, job: job.name, attempt: job.attemptsMade + 1 });
+        if (!processor) throw new Error(`no processor for job ${job.name}`);
+        try {
+          return await runProcessor(processor, { job, log: jobLog, queues: queueSet });
+        } catch (err) {
+          if (err instanceof RateLimitedError) {
+            // Park the whole queue (every process) and put this job back without spending an attempt.
+            jobLog.warn({ waitMs: err.retryAfterMs }, 'upstream rate limit; pausing queue');
+            await queueSet.get(name).rateLimit(err.retryAfterMs);
+            throw Worker.RateLimitError();
+          }
+          throw err;
+        }
+      },
+      { connection: options.connection, prefix: queuePrefix(options.prefix, name), ...config.workerOptions },
+    );
+
+    worker.on('completed', (job) => {
+      options.onJobDone?.(name, job, 'completed', (job.finishedOn ?? Date.now()) - (job.processedOn ?? Date.now()));
+    });
+    worker.on('failed', (job, err) => {
+      if (!job) return;
+      const final = isFinalFailure(job);
+      options.onJobDone?.(name, job, final ? 'failed' : 'retrying', Date.now() - (job.processedOn ?? Date.now()));
+      const entry = { queue: name, jobId: job.id, job: job.name, attempt: job.attemptsMade, reason: err.message };
+      if (!final) {
+        log.warn(entry, 'job failed; will retry');
+        return;
+      }
+      log.error(entry, 'job failed for good; dead-lettering');
+      deadLetter(queueSet, name, job).catch((dlqErr: Error) =>
+        // The startup reconcile will copy it later; say so rather than lose the signal.
+        log.error({ ...entry, err: dlqErr.message }, 'could not dead-letter now; the next start reconciles it'),
+      );
+    });
+    worker.on('error', (err) => log.error({ queue: name, err: err.message }, 'worker error'));
+    return worker;
+  });
+
+  await Promise.all(workers.map((w) => w.waitUntilReady()));
+  log.info({ queues: options.queues }, 'workers started');
+
+  return {
+    workers,
+    async close(timeoutMs) {
+      const graceful = Promise.all(workers.map((w) => w.close()));
+      const timedOut = await Promise.race([
+        graceful.then(() => false),
+        new Promise<boolean>((r) => setTimeout(() => r(true), timeoutMs).unref()),
+      ]);
+      if (timedOut) {
+        // Forced close leaves active jobs to stalled-job recovery: another worker picks them up.
+        log.warn({ timeoutMs }, 'shutdown timeout reached; handing back active jobs');
+        await Promise.all(workers.map((w) => w.close(true)));
+      }
+    },
+  };
+}

@@ -1,0 +1,62 @@
+import { z } from 'zod';
+
+const optionalString = z.string().trim().min(1).optional();
+const int = (fallback: number, min = 0) => z.coerce.number().int().min(min).default(fallback);
+const bool = (fallback: boolean) => z.stringbool().default(fallback);
+
+/** Every variable any reauth process reads. Optional here; roles make some required (see load.ts). */
+export const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+  REDIS_CLUSTER_NODES: z
+    .string()
+    .transform((s) => s.split(',').map((n) => n.trim()).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^[^:\s]+:\d+$/, 'expected host:port')).min(1))
+    .optional(),
+  REDIS_PREFIX: z.string().regex(/^[a-z0-9-]+$/, 'lowercase letters, digits and dashes').default('reauth'),
+
+  PORT: int(3000, 1),
+  PUBLIC_URL: z.url({ protocol: /^https?$/ }).default('http://localhost:3000'),
+  WEBHOOK_TOKEN: z.string().min(16, 'use at least 16 random characters').optional(),
+
+  TRAY_REGION: z.enum(['us', 'eu', 'apac']).default('us'),
+  TRAY_GRAPHQL_URL: z.url({ protocol: /^https?$/ }).optional(),
+  TRAY_DIALOG_URL: z.url({ protocol: /^https?$/ }).optional(),
+  TRAY_MASTER_TOKEN: optionalString,
+  TRAY_EMBEDDED_ID: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and -').optional(),
+  TRAY_LINK_MODE: z.enum(['edit-auth', 'instance-slot']).default('edit-auth'),
+  TRAY_RATE_LIMIT_RPS: int(25, 1),
+  TRAY_PAGE_SIZE: int(100, 1),
+  TRAY_TIMEOUT_MS: int(10_000, 100),
+
+  SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
+  MAIL_FROM: optionalString,
+  CONTACTS_URL: z
+    .string()
+    .refine((s) => s.includes('{external_user_id}'), 'must contain {external_user_id}')
+    .refine((s) => URL.canParse(s.replace('{external_user_id}', 'x')), 'must be a URL')
+    .optional(),
+  CONTACTS_TOKEN: optionalString,
+  CONTACTS_FILE: optionalString,
+
+  LINK_SECRET: z.string().min(32, 'use at least 32 random characters').optional(),
+  TOKEN_CACHE_KEY: z.string().min(32, 'use at least 32 random characters').optional(),
+  LINK_TTL_DAYS: int(14, 1),
+  DEDUPE_WINDOW_HOURS: int(72, 1),
+  NOTIFY_UNUSED_AUTHS: bool(false),
+
+  JOB_ATTEMPTS: int(8, 1),
+  JOB_BACKOFF_MS: int(2_000, 1),
+  JOB_LOCK_MS: int(30_000, 100),
+  JOB_STALLED_INTERVAL_MS: int(30_000, 100),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).optional(),
+  SHUTDOWN_TIMEOUT_MS: int(10_000, 0),
+
+  ADMIN_USER: z.string().min(1).default('admin'),
+  ADMIN_PASSWORD: optionalString,
+  ADMIN_PORT: int(3001, 1),
+});
+
+export type Env = z.infer<typeof envSchema>;

@@ -1,0 +1,44 @@
+import type { JobsOptions, WorkerOptions } from 'bullmq';
+import type { WorkQueueName } from './names.js';
+
+export interface QueueTuning {
+  attempts: number;
+  backoffMs: number;
+  /** Shorter lock/stall timings make crash recovery fast in tests. */
+  lockDurationMs?: number;
+  stalledIntervalMs?: number;
+  concurrency?: Partial<Record<WorkQueueName, number>>;
+}
+
+export interface QueueConfig {
+  name: WorkQueueName;
+  jobOptions: JobsOptions;
+  workerOptions: Pick<WorkerOptions, 'concurrency' | 'lockDuration' | 'stalledInterval' | 'maxStalledCount'>;
+}
+
+const DAY_S = 24 * 3600;
+
+/**
+ * Concurrency reflects each stage's bottleneck: the two Tray stages share one org-wide rate budget,
+ * so more concurrency only queues on the limiter; notify waits on SMTP round trips.
+ */
+const defaultConcurrency: Record<WorkQueueName, number> = { 'token-lookup': 20, 'instance-mapping': 20, notify: 50 };
+
+export function queueConfig(name: WorkQueueName, tuning: QueueTuning): QueueConfig {
+  return {
+    name,
+    jobOptions: {
+      attempts: tuning.attempts,
+      backoff: { type: 'exponential', delay: tuning.backoffMs, jitter: 0.5 },
+      // Completed jobs stay a week so a re-added stage job with the same id is ignored, not rerun.
+      removeOnComplete: { age: 7 * DAY_S, count: 100_000 },
+      removeOnFail: { age: 30 * DAY_S },
+    },
+    workerOptions: {
+      concurrency: tuning.concurrency?.[name] ?? defaultConcurrency[name],
+      lockDuration: tuning.lockDurationMs ?? 30_000,
+      stalledInterval: tuning.stalledIntervalMs ?? 30_000,
+      maxStalledCount: 2,
+    },
+  };
+}

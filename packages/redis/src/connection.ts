@@ -1,0 +1,34 @@
+import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
+
+export type RedisClient = Redis | Cluster;
+
+/** Where Redis lives: one node by URL, or a Cluster by its seed nodes. */
+export type RedisTarget = { url: string; clusterNodes?: undefined } | { url?: undefined; clusterNodes: string[] };
+
+/**
+ * `producer` fails fast (no offline queue, one retry) so a webhook is answered 503 instead of
+ * hanging while Redis is away; `worker` blocks and retries for ever, as BullMQ workers require.
+ */
+export type RedisRole = 'producer' | 'worker' | 'command';
+
+const roleOptions: Record<RedisRole, RedisOptions> = {
+  producer: { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 1_000 },
+  worker: { maxRetriesPerRequest: null, enableOfflineQueue: true },
+  command: { maxRetriesPerRequest: 3, enableOfflineQueue: true, connectTimeout: 2_000 },
+};
+
+// Reconnect quickly but never give up: after an outage workers must resume by themselves.
+const retryStrategy = (times: number): number => Math.min(100 * 2 ** Math.min(times, 5), 2_000);
+
+export function createRedis(target: RedisTarget, role: RedisRole, name = `reauth-${role}`): RedisClient {
+  const options: RedisOptions = { ...roleOptions[role], retryStrategy, connectionName: name, lazyConnect: false };
+  if (target.clusterNodes) {
+    const clusterOptions: ClusterOptions = {
+      redisOptions: options,
+      enableOfflineQueue: options.enableOfflineQueue,
+      clusterRetryStrategy: retryStrategy,
+    };
+    return new Cluster(target.clusterNodes, clusterOptions);
+  }
+  return new Redis(target.url, options);
+}

@@ -1,0 +1,30 @@
+import { createHash } from 'node:crypto';
+import type { QueueSet } from '@reauth/queues';
+import type { TrayExpiredAuth, TrayJob } from './payload.js';
+
+const hash = (s: string) => createHash('sha256').update(s).digest('hex').slice(0, 24);
+
+/**
+ * A notification's id is fixed by its auth and the moment its dedupe window opened, so every stage
+ * job, the email's Message-ID and the sent marker of one notification share it.
+ */
+export function notificationIdFor(authId: string, receivedAt: number): string {
+  return `tray-${hash(authId)}-${receivedAt}`;
+}
+
+export type IntakeResult = { status: 'accepted' | 'duplicate'; id: string };
+
+/**
+ * Enqueues the first stage. BullMQ's deduplication (id + ttl) is checked and set in the same
+ * Redis script that adds the job, so a notification is either stored and deduplicated or neither:
+ * a failure here can be answered with 503 and safely retried by Tray.
+ */
+export async function enqueueExpiredAuth(queues: QueueSet, auth: TrayExpiredAuth, windowMs: number, now = Date.now()): Promise<IntakeResult> {
+  const id = notificationIdFor(auth.authId, now);
+  const data: TrayJob = { notificationId: id, receivedAt: now, auth };
+  const job = await queues.get('token-lookup').add('tray.token-lookup', data, {
+    jobId: id,
+    deduplication: { id: `tray-auth-${hash(auth.authId)}`, ttl: windowMs },
+  });
+  return job.id === id ? { status: 'accepted', id } : { status: 'duplicate', id: String(job.id) };
+}

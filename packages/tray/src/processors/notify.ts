@@ -1,0 +1,31 @@
+import { PermanentError, defineProcessor } from '@reauth/queues';
+import { renderReauthEmail } from '../email.js';
+import { trayNotifyJobSchema } from '../payload.js';
+import type { TrayServices } from '../services.js';
+
+export const notifyProcessor = (services: TrayServices) =>
+  defineProcessor({
+    jobName: 'tray.notify',
+    schema: trayNotifyJobSchema,
+    async process(data, { log }) {
+      const sent = services.sent();
+      if (await sent.has(data.notificationId)) return { outcome: 'already-sent' };
+
+      const contact = await services.contacts()(data.auth.external_user_id);
+      if (!contact) throw new PermanentError('no contact found for the external user id', 'no-contact');
+
+      const links = services.links().forNotification(data, data.instances);
+      const email = renderReauthEmail({
+        auth: data.auth,
+        instances: data.instances,
+        links,
+        linkExpiresAt: new Date(Date.now() + services.settings.linkTtlDays * 86_400_000),
+        ...(contact.name ? { recipientName: contact.name } : {}),
+      });
+      const messageId = `<${data.notificationId}@reauth>`;
+      await services.mailer().send({ to: { address: contact.email, ...(contact.name ? { name: contact.name } : {}) }, messageId, ...email });
+      await sent.mark(data.notificationId, messageId);
+      log.info({ notificationId: data.notificationId, links: links.length }, 'reauth email sent');
+      return { outcome: 'sent', links: links.length };
+    },
+  });
