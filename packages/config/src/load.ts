@@ -22,27 +22,23 @@ export class ConfigError extends Error {
 
 /** Validates `env` for the given roles; throws one ConfigError listing every problem. */
 export function parseConfig(env: Record<string, string | undefined>, roles: readonly Role[]): Config {
-  const required = new Set(roles.flatMap((role) => requiredByRole[role]));
   // Empty strings in .env files mean "unset", not "the empty value".
-  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
-  const schema = envSchema.superRefine((cfg, ctx) => {
-    for (const key of required) {
-      if (cfg[key] === undefined) ctx.addIssue({ code: 'custom', path: [key], message: `required by role(s) ${rolesNeeding(key, roles)}` });
-    }
-    if (roles.includes('dashboard') && cfg.NODE_ENV === 'production' && !cfg.ADMIN_PASSWORD) {
-      ctx.addIssue({ code: 'custom', path: ['ADMIN_PASSWORD'], message: 'required in production: the dashboard refuses to run open' });
-    }
-    if (cfg.CONTACTS_URL && cfg.CONTACTS_FILE) {
-      ctx.addIssue({ code: 'custom', path: ['CONTACTS_FILE'], message: 'set CONTACTS_URL or CONTACTS_FILE, not both' });
-    }
-    if (cfg.REDIS_URL && cfg.REDIS_CLUSTER_NODES) {
-      ctx.addIssue({ code: 'custom', path: ['REDIS_CLUSTER_NODES'], message: 'set REDIS_URL or REDIS_CLUSTER_NODES, not both' });
-    }
-  });
-  const result = schema.safeParse(cleaned);
-  if (!result.success) {
-    throw new ConfigError(result.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`));
+  const raw = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== '')) as Record<string, string>;
+  const result = envSchema.safeParse(raw);
+  const problems = result.success ? [] : result.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`);
+
+  // Checked on the raw values so they are reported together with type errors, not after them.
+  const required = new Set(roles.flatMap((role) => requiredByRole[role]));
+  for (const key of required) {
+    if (raw[key] === undefined) problems.push(`${key}: required by role(s) ${rolesNeeding(key, roles)}`);
   }
+  if (roles.includes('dashboard') && raw.NODE_ENV === 'production' && !raw.ADMIN_PASSWORD) {
+    problems.push('ADMIN_PASSWORD: required in production: the dashboard refuses to run open');
+  }
+  if (raw.CONTACTS_URL && raw.CONTACTS_FILE) problems.push('CONTACTS_FILE: set CONTACTS_URL or CONTACTS_FILE, not both');
+  if (raw.REDIS_URL && raw.REDIS_CLUSTER_NODES) problems.push('REDIS_CLUSTER_NODES: set REDIS_URL or REDIS_CLUSTER_NODES, not both');
+
+  if (!result.success || problems.length > 0) throw new ConfigError(problems);
   return result.data;
 }
 

@@ -17,7 +17,7 @@ export const envSchema = z.object({
     .optional(),
   REDIS_PREFIX: z.string().regex(/^[a-z0-9-]+$/, 'lowercase letters, digits and dashes').default('reauth'),
 
-  PORT: int(3000, 1),
+  PORT: int(3000, 0),
   PUBLIC_URL: z.url({ protocol: /^https?$/ }).default('http://localhost:3000'),
   WEBHOOK_TOKEN: z.string().min(16, 'use at least 16 random characters').optional(),
 

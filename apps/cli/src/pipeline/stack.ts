@@ -1,0 +1,102 @@
+import { randomBytes } from 'node:crypto';
+import { parseConfig, queueTuning, redisTarget, type Config, type Role } from '@reauth/config';
+import { createLogger } from '@reauth/logger';
+import { openQueues, type QueueSet } from '@reauth/queues';
+import {
+  startContactsServer,
+  startFakeTray,
+  startRedisServer,
+  startSmtpCapture,
+  type ContactsServer,
+  type FakeTray,
+  type FakeTrayOptions,
+  type RedisServer,
+  type SmtpCapture,
+} from '@reauth/testkit';
+import { runRoles, type RunningRoles } from '../process.js';
+
+/** Everything the pipeline talks to, real and local, plus reauth itself running the given roles. */
+export interface Stack {
+  redis: RedisServer;
+  tray: FakeTray;
+  smtp: SmtpCapture;
+  contacts: ContactsServer;
+  config: Config;
+  running: RunningRoles;
+  /** An inspection handle on the same queues (tests read job states through it). */
+  queues: QueueSet;
+  ingressUrl: string;
+  webhookToken: string;
+  masterToken: string;
+  postWebhook(body: unknown, init?: { token?: string; contentType?: string }): Promise<Response>;
+  stop(): Promise<void>;
+}
+
+export interface StackOptions {
+  env?: Record<string, string>;
+  roles?: Role[];
+  tray?: Partial<FakeTrayOptions>;
+}
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const masterToken = `master-${randomBytes(16).toString('hex')}`;
+  const webhookToken = `hook-${randomBytes(16).toString('hex')}`;
+  const redis = await startRedisServer();
+  const tray = await startFakeTray({ masterToken, embeddedId: 'acme', ...options.tray });
+  const smtp = await startSmtpCapture();
+  const contacts = await startContactsServer();
+  const roles = options.roles ?? ['ingress', 'token-lookup', 'instance-mapping', 'notify'];
+  const config = parseConfig(
+    {
+      LOG_LEVEL: 'silent',
+      REDIS_URL: redis.url,
+      PORT: '0',
+      PUBLIC_URL: 'http://reauth.test',
+      WEBHOOK_TOKEN: webhookToken,
+      TRAY_GRAPHQL_URL: tray.url,
+      TRAY_DIALOG_URL: tray.dialogUrl,
+      TRAY_MASTER_TOKEN: masterToken,
+      TRAY_EMBEDDED_ID: 'acme',
+      TRAY_PAGE_SIZE: '2',
+      SMTP_URL: smtp.url,
+      MAIL_FROM: 'Acme <integrations@acme.test>',
+      CONTACTS_URL: contacts.urlTemplate,
+      LINK_SECRET: randomBytes(32).toString('hex'),
+      JOB_BACKOFF_MS: '50',
+      JOB_ATTEMPTS: '5',
+      ...options.env,
+    },
+    roles,
+  );
+  const running = await runRoles(config, roles, createLogger({ level: 'silent' }));
+  const queues = openQueues({ target: redisTarget(config), prefix: config.REDIS_PREFIX, tuning: queueTuning(config) });
+  const ingressUrl = running.ingressUrl ?? '';
+
+  return {
+    redis, tray, smtp, contacts, config, running, queues, ingressUrl, webhookToken, masterToken,
+    postWebhook(body, init = {}) {
+      return fetch(`${ingressUrl}/webhooks/tray/expired-auth?token=${encodeURIComponent(init.token ?? webhookToken)}`, {
+        method: 'POST',
+        headers: { 'content-type': init.contentType ?? 'application/json' },
+        body: typeof body === 'string' ? body : JSON.stringify(body),
+      });
+    },
+    async stop() {
+      await running.stop();
+      await queues.close();
+      await Promise.all([tray.close(), smtp.close(), contacts.close()]);
+      await redis.stop();
+    },
+  };
+}
+
+/** Polls until `check` returns a value, or fails with `what` after `timeoutMs`. */
+export async function eventually<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
