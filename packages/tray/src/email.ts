@@ -26,7 +26,8 @@ export function renderReauthEmail(input: ReauthEmailInput): RenderedEmail {
   const greetingName = input.recipientName ? headerText(input.recipientName, 80) : '';
   const greeting = greetingName ? `Hello ${greetingName},` : 'Hello,';
   const expires = input.linkExpiresAt.toISOString().slice(0, 10);
-  const instanceNames = input.instances.map((i) => headerText(i.name, 120));
+  // One instance can hold the auth in two slots; name it once.
+  const instanceNames = [...new Map(input.instances.map((i) => [i.id, headerText(i.name, 120)])).values()];
 
   const subject = `Action needed: reconnect your ${service} account`;
 
