@@ -1,16 +1,22 @@
-import type { Express } from 'express';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { queueTuning, redisTarget, type Config, type Role } from '@reauth/config';
-import { createIngress, hardenServer } from '@reauth/ingress';
+import { createDashboard } from '@reauth/dashboard';
+import { createIngress, createIngressServer } from '@reauth/ingress';
 import type { Logger } from '@reauth/logger';
+import { startMetricsServer } from '@reauth/metrics';
 import { isWorkQueue, openQueues, type WorkQueueName } from '@reauth/queues';
 import { createRedis } from '@reauth/redis';
 import { trayServicesFromConfig } from '@reauth/tray';
 import { allProcessors, startWorkerRuntime, type WorkerRuntime } from '@reauth/worker';
+import { adminAccess } from './admin.js';
+import { observe } from './observability.js';
 
 export interface RunningRoles {
   /** Where the ingress listens, when it runs. */
   ingressUrl?: string;
+  dashboardUrl?: string;
+  /** Where /metrics, /healthz and /readyz are served when there is no ingress and METRICS_PORT is set. */
+  metricsUrl?: string;
   /** Drain, finish or hand back work within SHUTDOWN_TIMEOUT_MS, close every connection. */
   stop(): Promise<void>;
 }
@@ -20,7 +26,8 @@ export async function runRoles(config: Config, roles: readonly Role[], log: Logg
   const target = redisTarget(config);
   const commands = createRedis(target, 'command', 'reauth-commands');
   const queues = openQueues({ target, prefix: config.REDIS_PREFIX, tuning: queueTuning(config) });
-  const services = trayServicesFromConfig(config, commands);
+  const observed = observe(config, { commands, queues, log });
+  const services = trayServicesFromConfig(config, commands, observed.tray);
   const closers: Array<() => Promise<void>> = [];
 
   let ingressUrl: string | undefined;
@@ -32,14 +39,32 @@ export async function runRoles(config: Config, roles: readonly Role[], log: Logg
       links: services.links(),
       tray: services.tray(),
       log: log.child({ role: 'ingress' }),
+      ...observed.ingress,
     });
-    const server: Server = hardenServer(await listen(ingress.app, config.PORT));
+    const server = await listen(createIngressServer(ingress.app), config.PORT);
     ingressUrl = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
     log.info({ url: ingressUrl }, 'ingress listening');
     closers.push(async () => {
       ingress.drain();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     });
+  }
+
+  let dashboardUrl: string | undefined;
+  if (roles.includes('dashboard')) {
+    const access = adminAccess(config);
+    const dashboard = createDashboard({
+      queues,
+      history: observed.history,
+      credentials: access.credentials,
+      readOnly: config.ADMIN_READ_ONLY,
+      readiness: observed.readiness,
+      log: log.child({ role: 'dashboard' }),
+    });
+    const server = await listen(createServer(dashboard), config.ADMIN_PORT, access.host);
+    dashboardUrl = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    log.info({ url: dashboardUrl, readOnly: config.ADMIN_READ_ONLY }, 'dashboard listening');
+    closers.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
   }
 
   const workQueues = roles.filter((r): r is WorkQueueName => isWorkQueue(r));
@@ -54,6 +79,7 @@ export async function runRoles(config: Config, roles: readonly Role[], log: Logg
       prefix: config.REDIS_PREFIX,
       tuning: queueTuning(config),
       log: log.child({ role: 'worker' }),
+      onJobDone: observed.onJobDone,
     });
     const started = runtime;
     closers.push(async () => {
@@ -62,11 +88,22 @@ export async function runRoles(config: Config, roles: readonly Role[], log: Logg
     });
   }
 
+  // The ingress serves /metrics itself; any other process does on METRICS_PORT, when set.
+  const metricsServer =
+    !roles.includes('ingress') && config.METRICS_PORT !== undefined
+      ? await startMetricsServer({ port: config.METRICS_PORT, registry: observed.metrics.registry, readiness: observed.readiness })
+      : undefined;
+
   return {
     ...(ingressUrl ? { ingressUrl } : {}),
+    ...(dashboardUrl ? { dashboardUrl } : {}),
+    ...(metricsServer ? { metricsUrl: metricsServer.url } : {}),
     async stop() {
+      observed.readiness.drain();
       // Ingress first (stop intake), then workers, then the shared connections.
       for (const close of closers) await close();
+      await observed.flush();
+      await metricsServer?.close();
       services.close();
       await queues.close();
       await commands.quit().catch(() => commands.disconnect());
@@ -74,8 +111,12 @@ export async function runRoles(config: Config, roles: readonly Role[], log: Logg
   };
 }
 
-function listen(app: Express, port: number): Promise<Server> {
+function listen(server: Server, port: number, host?: string): Promise<Server> {
   return new Promise((resolve, reject) => {
-    const server = app.listen(port, (err?: Error) => (err ? reject(err) : resolve(server)));
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve(server);
+    });
   });
 }

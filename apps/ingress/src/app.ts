@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import type { Server } from 'node:http';
-import express, { type Express } from 'express';
+import { createServer, type Server } from 'node:http';
+import express, { type Express, type RequestHandler } from 'express';
 import { pinoHttp } from 'pino-http';
+import type { LinkClaims } from '@reauth/links';
 import { redactUrl, type Logger } from '@reauth/logger';
+import { createReadiness, healthRouter } from '@reauth/metrics';
 import type { QueueSet } from '@reauth/queues';
-import type { ReauthLinks, TrayClient } from '@reauth/tray';
+import type { ReauthLinks, TrayClient, TrayExpiredAuth } from '@reauth/tray';
 import { reauthLinkRouter } from './reauth-link.js';
 import { webhookRouter } from './webhook.js';
 
@@ -15,8 +17,12 @@ export interface IngressOptions {
   links: ReauthLinks;
   tray: Pick<TrayClient, 'generateAuthorizationCode'>;
   log: Logger;
-  onWebhook?: (outcome: string) => void;
-  onLinkClick?: (outcome: string) => void;
+  /** Every webhook's outcome; accepted and duplicate ones with the notification they belong to. */
+  onWebhook?: (outcome: string, notification?: { id: string; auth: TrayExpiredAuth }) => void;
+  /** Every click's outcome; clicks on a valid link with its claims. */
+  onLinkClick?: (outcome: string, claims?: LinkClaims) => void;
+  /** Serves GET /metrics when given. */
+  metrics?: RequestHandler;
 }
 
 export interface Ingress {
@@ -28,6 +34,7 @@ export interface Ingress {
 export function createIngress(options: IngressOptions): Ingress {
   const app = express();
   let draining = false;
+  const readiness = createReadiness(() => options.queues.connection.ping());
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback, linklocal, uniquelocal');
 
@@ -48,21 +55,8 @@ export function createIngress(options: IngressOptions): Ingress {
     }),
   );
 
-  app.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok' });
-  });
-  app.get('/readyz', async (_req, res) => {
-    if (draining) return res.status(503).json({ status: 'draining' });
-    try {
-      await Promise.race([
-        options.queues.connection.ping(),
-        new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 1_000).unref()),
-      ]);
-      res.json({ status: 'ready' });
-    } catch {
-      res.status(503).json({ status: 'redis-unreachable' });
-    }
-  });
+  app.use(healthRouter(readiness));
+  if (options.metrics) app.get('/metrics', options.metrics);
 
   app.use((_req, res, next) => {
     if (!draining) return next();
@@ -78,7 +72,7 @@ export function createIngress(options: IngressOptions): Ingress {
       ...(options.onWebhook ? { onOutcome: options.onWebhook } : {}),
     }),
   );
-  app.use(reauthLinkRouter({ links: options.links, tray: options.tray, log: options.log, ...(options.onLinkClick ? { onOutcome: options.onLinkClick } : {}) }));
+  app.use(reauthLinkRouter({ links: options.links, tray: options.tray, ...(options.onLinkClick ? { onOutcome: options.onLinkClick } : {}) }));
 
   app.use((_req, res) => {
     res.status(404).json({ error: 'not found' });
@@ -93,15 +87,18 @@ export function createIngress(options: IngressOptions): Ingress {
     app,
     drain() {
       draining = true;
+      readiness.drain();
     },
   };
 }
 
-/** Slow-loris defence: a client gets a few seconds for headers and ten for the whole request. */
-export function hardenServer(server: Server): Server {
-  server.headersTimeout = 5_000;
-  server.requestTimeout = 10_000;
-  server.keepAliveTimeout = 5_000;
+/**
+ * The ingress's HTTP server, with a slow-loris defence: a client gets five seconds for its headers
+ * and ten for the whole request. Node checks those timeouts every `connectionsCheckingInterval`
+ * (30 s by default) and reads it only when the server starts, so it is set here, at creation.
+ */
+export function createIngressServer(app: Express): Server {
+  const server = createServer({ headersTimeout: 5_000, requestTimeout: 10_000, connectionsCheckingInterval: 1_000, keepAliveTimeout: 5_000 }, app);
   server.maxHeadersCount = 100;
   return server;
 }

@@ -1,6 +1,5 @@
 import express, { type Router } from 'express';
-import { LinkError } from '@reauth/links';
-import type { Logger } from '@reauth/logger';
+import { LinkError, type LinkClaims } from '@reauth/links';
 import { PermanentError } from '@reauth/queues';
 import type { ReauthLinks, TrayClient } from '@reauth/tray';
 import { messagePage } from './pages.js';
@@ -8,8 +7,7 @@ import { messagePage } from './pages.js';
 export interface ReauthLinkOptions {
   links: ReauthLinks;
   tray: Pick<TrayClient, 'generateAuthorizationCode'>;
-  log: Logger;
-  onOutcome?: (outcome: string) => void;
+  onOutcome?: (outcome: string, claims?: LinkClaims) => void;
 }
 
 /**
@@ -38,13 +36,13 @@ export function reauthLinkRouter(options: ReauthLinkOptions): Router {
     }
     try {
       const code = await options.tray.generateAuthorizationCode(claims.userId);
-      options.onOutcome?.('redirected');
-      options.log.info({ notificationId: claims.notificationId }, 're-auth link opened; redirecting to Tray');
+      req.log.info({ notificationId: claims.notificationId }, 're-auth link opened; redirecting to Tray');
       res.redirect(302, options.links.dialogUrl(claims, code));
+      options.onOutcome?.('redirected', claims);
     } catch (err) {
       const gone = err instanceof PermanentError;
-      options.onOutcome?.(gone ? 'tray-rejected' : 'tray-unavailable');
-      options.log.error({ notificationId: claims.notificationId, err: (err as Error).message }, 'could not mint an authorization code');
+      options.onOutcome?.(gone ? 'tray-rejected' : 'tray-unavailable', claims);
+      req.log.error({ notificationId: claims.notificationId, err: (err as Error).message }, 'could not mint an authorization code');
       res
         .status(gone ? 410 : 503)
         .type('html')

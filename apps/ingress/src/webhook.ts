@@ -1,7 +1,7 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { Logger } from '@reauth/logger';
 import type { QueueSet } from '@reauth/queues';
-import { enqueueExpiredAuth, trayExpiredAuthSchema } from '@reauth/tray';
+import { enqueueExpiredAuth, trayExpiredAuthSchema, type TrayExpiredAuth } from '@reauth/tray';
 import { hasWebhookToken } from './auth.js';
 
 export interface WebhookOptions {
@@ -11,10 +11,26 @@ export interface WebhookOptions {
   log: Logger;
   /** How long to wait for Redis before answering 503 (Tray then retries or we lose nothing). */
   enqueueTimeoutMs?: number;
-  onOutcome?: (outcome: string) => void;
+  onOutcome?: (outcome: string, notification?: { id: string; auth: TrayExpiredAuth }) => void;
 }
 
 export const MAX_BODY_BYTES = 64 * 1024;
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * JSON between systems is UTF-8 (RFC 8259). body-parser would decode other `utf-*` charsets
+ * (UTF-7 included) and turn invalid bytes into U+FFFD, accepting text that is not what was sent.
+ */
+function requireUtf8(_req: unknown, _res: unknown, body: Buffer, encoding: string): void {
+  const fail = (status: number, message: string) => Object.assign(new Error(message), { status, type: 'encoding.invalid' });
+  if (encoding.toLowerCase() !== 'utf-8') throw fail(415, 'charset must be utf-8');
+  try {
+    utf8.decode(body);
+  } catch {
+    throw fail(400, 'body is not valid UTF-8');
+  }
+}
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   return new Promise((resolve, reject) => {
@@ -40,7 +56,7 @@ export function webhookRouter(options: WebhookOptions): Router {
       if (!req.is('application/json')) return reject(res, 415, 'unsupported-media-type', { error: 'Content-Type must be application/json' });
       next();
     },
-    express.json({ limit: MAX_BODY_BYTES, strict: true, type: () => true }),
+    express.json({ limit: MAX_BODY_BYTES, strict: true, type: () => true, verify: requireUtf8 }),
     async (req: Request, res: Response) => {
       const parsed = trayExpiredAuthSchema.safeParse(req.body);
       if (!parsed.success) {
@@ -50,8 +66,11 @@ export function webhookRouter(options: WebhookOptions): Router {
         });
       }
       try {
+        // BullMQ waits for a connection that has never been ready (cold start with Redis down)
+        // instead of failing; answering at once lets Tray retry rather than wait for the timeout.
+        if (options.queues.connection.status !== 'ready') throw new Error(`Redis connection is ${options.queues.connection.status}`);
         const result = await withTimeout(enqueueExpiredAuth(options.queues, parsed.data, options.dedupeWindowMs), options.enqueueTimeoutMs ?? 1_000);
-        options.onOutcome?.(result.status);
+        options.onOutcome?.(result.status, { id: result.id, auth: parsed.data });
         req.log.info({ notificationId: result.id, status: result.status }, 'expired-auth notification');
         res.status(200).json(result);
       } catch (err) {

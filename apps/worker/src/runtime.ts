@@ -42,6 +42,8 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
 
   const copied = await reconcileDeadLetters(queueSet, options.queues);
   if (copied > 0) log.warn({ copied }, 'copied failed jobs that had missed the dead-letter queue');
+  // Copies run from 'failed' events; close() waits for them so a stopping process does not cut one off.
+  const copying = new Set<Promise<void>>();
 
   const workers = options.queues.map((name) => {
     const config = queueConfig(name, options.tuning);
@@ -79,10 +81,12 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
         return;
       }
       log.error(entry, 'job failed for good; dead-lettering');
-      deadLetter(queueSet, name, job).catch((dlqErr: Error) =>
+      const copy = deadLetter(queueSet, name, job).catch((dlqErr: Error) =>
         // The startup reconcile will copy it later; say so rather than lose the signal.
         log.error({ ...entry, err: dlqErr.message }, 'could not dead-letter now; the next start reconciles it'),
       );
+      copying.add(copy);
+      void copy.finally(() => copying.delete(copy));
     });
     worker.on('error', (err) => log.error({ queue: name, err: err.message }, 'worker error'));
     return worker;
@@ -100,10 +104,12 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
         new Promise<boolean>((r) => setTimeout(() => r(true), timeoutMs).unref()),
       ]);
       if (timedOut) {
-        // Forced close leaves active jobs to stalled-job recovery: another worker picks them up.
+        // BullMQ ignores close(true) once close() has begun (it returns the pending graceful close),
+        // so stop waiting instead: the process goes on to exit, the jobs' locks expire and
+        // stalled-job recovery hands them to another worker.
         log.warn({ timeoutMs }, 'shutdown timeout reached; handing back active jobs');
-        await Promise.all(workers.map((w) => w.close(true)));
       }
+      await Promise.all(copying);
     },
   };
 }

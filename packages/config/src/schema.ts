@@ -56,7 +56,11 @@ export const envSchema = z.object({
 
   ADMIN_USER: z.string().min(1).default('admin'),
   ADMIN_PASSWORD: optionalString,
-  ADMIN_PORT: int(3001, 1),
+  ADMIN_PORT: int(3001, 0),
+  ADMIN_READ_ONLY: bool(false),
+  HISTORY_DAYS: int(30, 1),
+  // Processes without an ingress serve /metrics, /healthz, /readyz here when set; 0 takes any free port.
+  METRICS_PORT: z.coerce.number().int().min(0).max(65_535).optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -22,7 +22,8 @@ export function isFinalFailure(job: Job): boolean {
   return Boolean(job.finishedOn) && job.failedReason !== undefined;
 }
 
-function entryId(sourceQueue: string, jobId: string): string {
+/** The dead-letter entry of a source job (one per job, so copying twice is harmless). */
+export function deadLetterId(sourceQueue: string, jobId: string): string {
   return `${sourceQueue}.${jobId}`;
 }
 
@@ -39,7 +40,7 @@ export async function deadLetter(queues: QueueSet, sourceQueue: WorkQueueName, j
     failedAt: job.finishedOn ?? Date.now(),
   };
   await queues.get(DEAD_LETTER_QUEUE).add(`dlq.${job.name}`, entry, {
-    jobId: entryId(sourceQueue, entry.jobId),
+    jobId: deadLetterId(sourceQueue, entry.jobId),
     removeOnComplete: false,
     removeOnFail: false,
   });
@@ -57,7 +58,7 @@ export async function reconcileDeadLetters(queues: QueueSet, sources: readonly W
     for (let start = 0; ; start += 500) {
       const failed = await queue.getFailed(start, start + 499);
       for (const job of failed) {
-        if (!(await dlq.getJob(entryId(source, String(job.id))))) {
+        if (!(await dlq.getJob(deadLetterId(source, String(job.id))))) {
           await deadLetter(queues, source, job);
           copied += 1;
         }

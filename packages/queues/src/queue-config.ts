@@ -13,10 +13,17 @@ export interface QueueTuning {
 export interface QueueConfig {
   name: WorkQueueName;
   jobOptions: JobsOptions;
-  workerOptions: Pick<WorkerOptions, 'concurrency' | 'lockDuration' | 'stalledInterval' | 'maxStalledCount'>;
+  workerOptions: Pick<WorkerOptions, 'concurrency' | 'lockDuration' | 'stalledInterval' | 'maxStalledCount' | 'limiter'>;
 }
 
 const DAY_S = 24 * 3600;
+
+/**
+ * BullMQ (6.7, moveToActive.lua) honours `queue.rateLimit()` only for workers that have a limiter:
+ * without one, other processes keep taking jobs while the queue is meant to be paused. This
+ * limiter never binds by itself; it only makes the upstream's pause apply to every process.
+ */
+const pauseOnlyLimiter = { max: 1_000_000, duration: 1_000 };
 
 /**
  * Concurrency reflects each stage's bottleneck: the two Tray stages share one org-wide rate budget,
@@ -39,6 +46,7 @@ export function queueConfig(name: WorkQueueName, tuning: QueueTuning): QueueConf
       lockDuration: tuning.lockDurationMs ?? 30_000,
       stalledInterval: tuning.stalledIntervalMs ?? 30_000,
       maxStalledCount: 2,
+      limiter: pauseOnlyLimiter,
     },
   };
 }

@@ -7,7 +7,7 @@ import { createTrayClient, type TrayClientOptions } from './client.js';
 import { createReauthLinks } from './links.js';
 import { createRateBudget } from './rate-budget.js';
 import { createSentMarkers } from './sent-markers.js';
-import type { TrayServices } from './services.js';
+import type { PipelineHooks, TrayServices } from './services.js';
 import { createUserTokens } from './token-cache.js';
 
 function required<T>(value: T | undefined, name: string): T {
@@ -31,17 +31,24 @@ export interface TrayServicesHandle extends TrayServices {
   close(): void;
 }
 
+/** Metrics and history hooks of the process; every one optional. */
+export interface TrayHooks extends Pick<TrayClientOptions, 'onCall'>, PipelineHooks {
+  /** The org-wide Tray budget was spent and a call waits for the next window. */
+  onBudgetWait?: () => void;
+}
+
 /** Builds each Tray service on first use from the validated config and one command connection. */
-export function trayServicesFromConfig(config: Config, redis: RedisClient, hooks: Pick<TrayClientOptions, 'onCall'> = {}): TrayServicesHandle {
+export function trayServicesFromConfig(config: Config, redis: RedisClient, hooks: TrayHooks = {}): TrayServicesHandle {
+  const { onCall, onBudgetWait, onStep, onEmail } = hooks;
   const linkSecret = () => required(config.LINK_SECRET, 'LINK_SECRET');
   const tray = once(() =>
     createTrayClient({
       graphqlUrl: trayUrls(config).graphql,
       masterToken: required(config.TRAY_MASTER_TOKEN, 'TRAY_MASTER_TOKEN'),
-      budget: createRateBudget(redis, `${config.REDIS_PREFIX}:tray:budget`, config.TRAY_RATE_LIMIT_RPS),
+      budget: createRateBudget(redis, `${config.REDIS_PREFIX}:tray:budget`, config.TRAY_RATE_LIMIT_RPS, onBudgetWait),
       timeoutMs: config.TRAY_TIMEOUT_MS,
       pageSize: config.TRAY_PAGE_SIZE,
-      ...hooks,
+      ...(onCall ? { onCall } : {}),
     }),
   );
   let mailerMade = false;
@@ -65,6 +72,7 @@ export function trayServicesFromConfig(config: Config, redis: RedisClient, hooks
     ),
     sent: once(() => createSentMarkers(redis, config.REDIS_PREFIX)),
     settings: { notifyUnusedAuths: config.NOTIFY_UNUSED_AUTHS, linkTtlDays: config.LINK_TTL_DAYS },
+    hooks: { ...(onStep ? { onStep } : {}), ...(onEmail ? { onEmail } : {}) },
     close() {
       if (mailerMade) mailer().close();
     },

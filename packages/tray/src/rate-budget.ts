@@ -10,7 +10,7 @@ export interface RateBudget {
  * Tray limits requests per org (30/s, bursts to 50), not per client, so every process draws from
  * one Redis counter. The default 25/s leaves headroom for clock skew between windows.
  */
-export function createRateBudget(redis: RedisClient, keyPrefix: string, perSecond: number): RateBudget {
+export function createRateBudget(redis: RedisClient, keyPrefix: string, perSecond: number, onWait?: () => void): RateBudget {
   const limiter = new RateLimiterRedis({ storeClient: redis, keyPrefix, points: perSecond, duration: 1 });
   return {
     async take() {
@@ -20,6 +20,7 @@ export function createRateBudget(redis: RedisClient, keyPrefix: string, perSecon
           return;
         } catch (res) {
           if (!(res instanceof RateLimiterRes)) throw res;
+          onWait?.();
           await new Promise((r) => setTimeout(r, res.msBeforeNext + Math.random() * 50));
         }
       }

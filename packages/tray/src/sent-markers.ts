@@ -2,20 +2,37 @@ import type { RedisClient } from '@reauth/redis';
 
 /**
  * Written right after SMTP accepts a notification; a retried or re-delivered notify job that finds
- * it sends nothing. The window left open is SMTP-accepted-but-marker-not-written (a crash between
- * two adjacent awaits); the Message-ID is deterministic so such a duplicate is recognisable.
+ * it sends nothing. The window left open is SMTP-accepted-but-marker-not-written: a crash between
+ * two adjacent awaits, or Redis unreachable for longer than `mark` keeps trying. The Message-ID is
+ * deterministic, so a duplicate from that window is recognisable.
  */
 export interface SentMarkers {
   has(notificationId: string): Promise<boolean>;
   mark(notificationId: string, detail: string): Promise<void>;
 }
 
-export function createSentMarkers(redis: RedisClient, keyPrefix: string, ttlSeconds = 30 * 86_400): SentMarkers {
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * The email has already left when `mark` runs, so a failed write would turn a Redis blip into a
+ * second email on the job's retry: the write is retried for up to `markForMs` (a Redis restart
+ * takes seconds) before the job is allowed to fail.
+ */
+export function createSentMarkers(redis: RedisClient, keyPrefix: string, ttlSeconds = 30 * 86_400, markForMs = 300_000): SentMarkers {
   const key = (id: string) => `${keyPrefix}:tray:sent:${id}`;
   return {
     has: async (id) => (await redis.exists(key(id))) === 1,
     mark: async (id, detail) => {
-      await redis.set(key(id), detail, 'EX', ttlSeconds);
+      const giveUpAt = Date.now() + markForMs;
+      for (let wait = 100; ; wait = Math.min(wait * 2, 1_000)) {
+        try {
+          await redis.set(key(id), detail, 'EX', ttlSeconds);
+          return;
+        } catch (err) {
+          if (Date.now() + wait > giveUpAt) throw err;
+          await sleep(wait);
+        }
+      }
     },
   };
 }

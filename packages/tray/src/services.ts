@@ -1,7 +1,9 @@
 import type { ContactLookup } from '@reauth/contacts';
+import type { NotificationEventInput } from '@reauth/history';
 import type { Mailer } from '@reauth/email';
 import type { TrayClient } from './client.js';
 import type { ReauthLinks } from './links.js';
+import type { TrayJob } from './payload.js';
 import type { SentMarkers } from './sent-markers.js';
 import type { UserTokens } from './token-cache.js';
 
@@ -17,4 +19,12 @@ export interface TrayServices {
   links(): ReauthLinks;
   sent(): SentMarkers;
   settings: { notifyUnusedAuths: boolean; linkTtlDays: number };
+  /** What the process records about each notification; absent, nothing is recorded. */
+  hooks?: PipelineHooks;
+}
+
+export interface PipelineHooks {
+  /** One step of the notification's timeline. Awaited, so steps land in order; its failure never fails a job. */
+  onStep?(job: TrayJob, step: NotificationEventInput): Promise<void>;
+  onEmail?(outcome: 'sent' | 'failed' | 'skipped'): void;
 }

@@ -84,6 +84,28 @@ function parseDocument(query: string): DocumentNode | GraphQLError {
   }
 }
 
+const CACHED_DOCUMENTS = 100;
+
+/**
+ * Parsing and validating a document costs the fake more than answering it, and clients send the
+ * same few documents again and again; under load (the benchmarks) that cost would crowd out the
+ * client being measured. Both are pure functions of the query text, so they are kept per text.
+ */
+function createDocumentCache() {
+  const cache = new Map<string, { document: DocumentNode | GraphQLError; invalid?: readonly GraphQLError[] }>();
+  return {
+    get(query: string) {
+      let entry = cache.get(query);
+      if (!entry) {
+        entry = { document: parseDocument(query) };
+        if (cache.size >= CACHED_DOCUMENTS) cache.delete(cache.keys().next().value as string);
+        cache.set(query, entry);
+      }
+      return entry;
+    },
+  };
+}
+
 /** Root fields through fragments too, so a fragment cannot smuggle a master-only field past the token check. */
 function rootFields(document: DocumentNode, operation: OperationDefinitionNode): FieldNode[] {
   const fragments = new Map(
@@ -131,6 +153,7 @@ function rateLimitBody(roots: readonly FieldNode[]): object {
 export function createGraphqlHandler(deps: GraphqlHandlerDeps) {
   const { state, faults, limiter, rateLimitStatus, maxPageSize } = deps;
   const rootValue = createRootValue(state, maxPageSize);
+  const documents = createDocumentCache();
 
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const raw = await readBody(req);
@@ -147,7 +170,8 @@ export function createGraphqlHandler(deps: GraphqlHandlerDeps) {
     const request = parseRequest(raw);
     if (typeof request === 'string') return reply(400, requestErrorBody(request));
 
-    const document = parseDocument(request.query);
+    const prepared = documents.get(request.query);
+    const document = prepared.document;
     const operation = document instanceof GraphQLError ? null : getOperationAST(document, request.operationName);
     const roots = operation && !(document instanceof GraphQLError) ? rootFields(document, operation) : [];
     call.operation = [...new Set(roots.map((f) => f.name.value))].join(',');
@@ -160,7 +184,7 @@ export function createGraphqlHandler(deps: GraphqlHandlerDeps) {
     call.tokenKind = principal.kind;
 
     if (document instanceof GraphQLError) return reply(400, { errors: formatErrors([document]) });
-    const invalid = validate(schema, document);
+    const invalid = (prepared.invalid ??= validate(schema, document));
     if (invalid.length > 0) return reply(400, { errors: formatErrors(invalid) });
     if (!operation) {
       const message = request.operationName

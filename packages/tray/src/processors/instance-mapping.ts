@@ -3,6 +3,7 @@ import { UserTokenRejectedError } from '../errors.js';
 import { trayJobSchema, type AffectedInstance, type TrayNotifyJob } from '../payload.js';
 import type { SolutionInstanceNode } from '../documents.js';
 import type { TrayServices } from '../services.js';
+import { recordStep } from './steps.js';
 
 /** An instance is affected iff one of its auth slots holds the expiring auth (reference §6). */
 export function affectedInstances(instances: SolutionInstanceNode[], authId: string): AffectedInstance[] {
@@ -15,7 +16,7 @@ export const instanceMappingProcessor = (services: TrayServices) =>
   defineProcessor({
     jobName: 'tray.instance-mapping',
     schema: trayJobSchema,
-    async process(data, { queues }) {
+    async process(data, ctx) {
       const userId = data.auth.user_id;
       const tray = services.tray();
       const tokens = services.tokens();
@@ -28,11 +29,14 @@ export const instanceMappingProcessor = (services: TrayServices) =>
         instances = await tray.listSolutionInstances(await tokens.refresh(userId));
       }
       const affected = affectedInstances(instances, data.auth.authId);
+      await recordStep(services, data, ctx, { kind: 'instances-mapped', detail: `${affected.length} of ${instances.length} instances use this auth` });
       if (affected.length === 0 && !services.settings.notifyUnusedAuths) {
+        services.hooks?.onEmail?.('skipped');
+        await recordStep(services, data, ctx, { kind: 'email-skipped', detail: 'no instance uses this auth' });
         return { outcome: 'skipped', reason: 'auth-unused', scanned: instances.length };
       }
       const next: TrayNotifyJob = { ...data, instances: affected };
-      await queues.get('notify').add('tray.notify', next, { jobId: data.notificationId });
+      await ctx.queues.get('notify').add('tray.notify', next, { jobId: data.notificationId });
       return { outcome: 'mapped', affected: affected.length, scanned: instances.length };
     },
   });

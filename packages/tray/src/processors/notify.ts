@@ -2,17 +2,19 @@ import { PermanentError, defineProcessor } from '@reauth/queues';
 import { renderReauthEmail } from '../email.js';
 import { trayNotifyJobSchema } from '../payload.js';
 import type { TrayServices } from '../services.js';
+import { recordStep } from './steps.js';
 
 export const notifyProcessor = (services: TrayServices) =>
   defineProcessor({
     jobName: 'tray.notify',
     schema: trayNotifyJobSchema,
-    async process(data, { log }) {
+    async process(data, ctx) {
       const sent = services.sent();
       if (await sent.has(data.notificationId)) return { outcome: 'already-sent' };
 
       const contact = await services.contacts()(data.auth.external_user_id);
       if (!contact) throw new PermanentError('no contact found for the external user id', 'no-contact');
+      await recordStep(services, data, ctx, { kind: 'contact-found' });
 
       const links = services.links().forNotification(data, data.instances);
       const email = renderReauthEmail({
@@ -23,9 +25,16 @@ export const notifyProcessor = (services: TrayServices) =>
         ...(contact.name ? { recipientName: contact.name } : {}),
       });
       const messageId = `<${data.notificationId}@reauth>`;
-      await services.mailer().send({ to: { address: contact.email, ...(contact.name ? { name: contact.name } : {}) }, messageId, ...email });
+      try {
+        await services.mailer().send({ to: { address: contact.email, ...(contact.name ? { name: contact.name } : {}) }, messageId, ...email });
+      } catch (err) {
+        services.hooks?.onEmail?.('failed');
+        throw err;
+      }
       await sent.mark(data.notificationId, messageId);
-      log.info({ notificationId: data.notificationId, links: links.length }, 'reauth email sent');
+      services.hooks?.onEmail?.('sent');
+      await recordStep(services, data, ctx, { kind: 'email-sent', detail: `${links.length} link${links.length === 1 ? '' : 's'}` });
+      ctx.log.info({ notificationId: data.notificationId, links: links.length }, 'reauth email sent');
       return { outcome: 'sent', links: links.length };
     },
   });

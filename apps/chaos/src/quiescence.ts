@@ -1,0 +1,41 @@
+import { workQueueNames, type QueueSet } from '@reauth/queues';
+
+const unfinished = ['waiting', 'active', 'delayed', 'prioritized', 'waiting-children'] as const;
+
+/** Jobs not yet completed or failed, over every work queue; undefined while Redis cannot answer. */
+export async function pendingJobs(queues: QueueSet): Promise<number | undefined> {
+  try {
+    const counts = await Promise.all(workQueueNames.map((name) => queues.get(name).getJobCountByTypes(...unfinished)));
+    return counts.reduce((a, b) => a + b, 0);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Waits until no work queue holds an unfinished job, seen on several polls in a row: a stage adds
+ * its successor before it completes, but two queues read one after the other can still both look
+ * empty for a moment.
+ */
+export async function waitForQuiescence(queues: QueueSet, options: { timeoutMs: number; pollMs?: number; polls?: number }): Promise<void> {
+  const deadline = Date.now() + options.timeoutMs;
+  let quiet = 0;
+  let last: number | undefined;
+  while (quiet < (options.polls ?? 3)) {
+    if (Date.now() > deadline) throw new Error(`not quiescent after ${options.timeoutMs} ms (${last ?? 'unknown'} unfinished jobs)`);
+    await new Promise((r) => setTimeout(r, options.pollMs ?? 300));
+    last = await pendingJobs(queues);
+    quiet = last === 0 ? quiet + 1 : 0;
+  }
+}
+
+/** Polls until `check` returns a value, or fails naming `what` after `timeoutMs`. */
+export async function eventually<T>(what: string, check: () => Promise<T | undefined | false | null>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check().catch(() => undefined);
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

@@ -1,0 +1,110 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openQueues, type QueueSet } from '@reauth/queues';
+import { createRedis, freePort, type RedisClient } from '@reauth/redis';
+import {
+  startContactsServer,
+  startFakeTray,
+  startRedisServer,
+  startSmtpCapture,
+  type ContactsServer,
+  type FakeTray,
+  type FakeTrayOptions,
+  type RedisServer,
+  type SmtpCapture,
+  type SmtpCaptureOptions,
+} from '@reauth/testkit';
+
+export interface Secrets {
+  masterToken: string;
+  webhookToken: string;
+  linkSecret: string;
+  smtpUser: string;
+  smtpPass: string;
+}
+
+/** Everything reauth talks to, real and local, and the environment its processes get. */
+export interface World {
+  redis: RedisServer;
+  /** Where Redis keeps its AOF: a restart replays it. */
+  redisDir: string;
+  tray: FakeTray;
+  smtp: SmtpCapture;
+  contacts: ContactsServer;
+  secrets: Secrets;
+  /** Fixed, so a restarted ingress is reachable at the same address. */
+  ingressPort: number;
+  ingressUrl: string;
+  /** Environment for `reauth start`; override single variables per process. */
+  env: Record<string, string>;
+  /** An inspection handle; its connection waits through Redis restarts instead of failing fast. */
+  queues: QueueSet;
+  redisClient: RedisClient;
+  webhookUrl(token?: string): string;
+  stop(): Promise<void>;
+}
+
+export interface WorldOptions {
+  tray?: Partial<FakeTrayOptions>;
+  smtp?: Omit<SmtpCaptureOptions, 'user' | 'pass'>;
+  env?: Record<string, string>;
+}
+
+const hex = (bytes: number) => randomBytes(bytes).toString('hex');
+
+export async function startWorld(options: WorldOptions = {}): Promise<World> {
+  const secrets: Secrets = {
+    masterToken: `master-${hex(16)}`,
+    webhookToken: `hook-${hex(16)}`,
+    linkSecret: `link-${hex(24)}`,
+    smtpUser: `smtp-user-${hex(4)}`,
+    smtpPass: `smtp-pass-${hex(12)}`,
+  };
+  const redisDir = mkdtempSync(join(tmpdir(), 'reauth-redis-'));
+  const redis = await startRedisServer({ dir: redisDir, appendonly: true });
+  const tray = await startFakeTray({ masterToken: secrets.masterToken, embeddedId: 'acme', ...options.tray });
+  const smtp = await startSmtpCapture({ ...options.smtp, user: secrets.smtpUser, pass: secrets.smtpPass });
+  const contacts = await startContactsServer();
+  const ingressPort = await freePort();
+  const ingressUrl = `http://127.0.0.1:${ingressPort}`;
+  const env: Record<string, string> = {
+    NODE_ENV: 'test',
+    REDIS_URL: redis.url,
+    PORT: String(ingressPort),
+    PUBLIC_URL: 'http://reauth.test',
+    WEBHOOK_TOKEN: secrets.webhookToken,
+    TRAY_GRAPHQL_URL: tray.url,
+    TRAY_DIALOG_URL: tray.dialogUrl,
+    TRAY_MASTER_TOKEN: secrets.masterToken,
+    TRAY_EMBEDDED_ID: 'acme',
+    SMTP_URL: smtp.url,
+    MAIL_FROM: 'Acme Integrations <integrations@acme.test>',
+    CONTACTS_URL: contacts.urlTemplate,
+    LINK_SECRET: secrets.linkSecret,
+    JOB_ATTEMPTS: '8',
+    JOB_BACKOFF_MS: '100',
+    // Long enough that a busy 2-core machine never loses a live lock, short enough for quick recovery.
+    JOB_LOCK_MS: '5000',
+    JOB_STALLED_INTERVAL_MS: '1500',
+    SHUTDOWN_TIMEOUT_MS: '5000',
+    ...options.env,
+  };
+  const redisClient = createRedis({ url: redis.url }, 'command', 'reauth-inspect');
+  const queues = openQueues({ target: { url: redis.url }, prefix: env.REDIS_PREFIX ?? 'reauth', tuning: { attempts: 1, backoffMs: 1 }, connection: redisClient });
+  // Connection errors are the point while Redis is stopped on purpose; BullMQ would print each one.
+  for (const queue of queues.all()) queue.on('error', () => undefined);
+
+  return {
+    redis, redisDir, tray, smtp, contacts, secrets, ingressPort, ingressUrl, env, queues, redisClient,
+    webhookUrl: (token = secrets.webhookToken) => `${ingressUrl}/webhooks/tray/expired-auth?token=${encodeURIComponent(token)}`,
+    async stop() {
+      await queues.close();
+      await redisClient.quit().catch(() => redisClient.disconnect());
+      await Promise.all([tray.close(), smtp.close(), contacts.close()]);
+      await redis.stop();
+      rmSync(redisDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,109 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { openQueues, type QueueSet } from '@reauth/queues';
+import { startContactsServer, startFakeTray, startRedisServer, startSmtpCapture, type ContactsServer, type FakeTray, type RedisServer, type SmtpCapture } from '@reauth/testkit';
+import { enqueueExpiredAuth } from '@reauth/tray';
+import { sourceCommand, startNode, type Child, type LogLine } from './child-process.js';
+
+// Horizontal scaling as `docker compose up --scale worker-notify=3` does it: separate OS processes
+// of one role, sharing nothing but Redis.
+const NOTIFY_PROCESSES = 3;
+const USERS = 6;
+const AUTHS_PER_USER = 10;
+const NOTIFICATIONS = USERS * AUTHS_PER_USER;
+
+const prefix = `scale-${randomBytes(4).toString('hex')}`;
+let redis: RedisServer;
+let tray: FakeTray;
+let smtp: SmtpCapture;
+let contacts: ContactsServer;
+let queues: QueueSet;
+let feeder: Child;
+let notifiers: Child[] = [];
+
+const sent = (line: LogLine) => line.msg === 'reauth email sent';
+
+beforeAll(async () => {
+  const masterToken = randomBytes(16).toString('hex');
+  [redis, tray, smtp, contacts] = await Promise.all([
+    startRedisServer(),
+    startFakeTray({ masterToken, embeddedId: 'acme-scale' }),
+    startSmtpCapture(),
+    startContactsServer(),
+  ]);
+  for (let u = 0; u < USERS; u += 1) {
+    tray.addUser({ id: `user-${u}`, externalUserId: `ext-${u}`, name: `User ${u}` });
+    contacts.set(`ext-${u}`, { email: `user${u}@example.com` });
+    for (let a = 0; a < AUTHS_PER_USER; a += 1) {
+      tray.addInstance({ id: `si-${u}-${a}`, name: `Sync ${u}.${a}`, owner: `user-${u}`, authValues: [{ externalId: 'external_crm', authId: `auth-${u}-${a}` }] });
+    }
+  }
+  const env = {
+    LOG_LEVEL: 'info',
+    REDIS_URL: redis.url,
+    REDIS_PREFIX: prefix,
+    TRAY_GRAPHQL_URL: tray.url,
+    TRAY_DIALOG_URL: tray.dialogUrl,
+    TRAY_MASTER_TOKEN: masterToken,
+    TRAY_EMBEDDED_ID: 'acme-scale',
+    SMTP_URL: smtp.url,
+    MAIL_FROM: 'reauth <reauth@localhost>',
+    CONTACTS_URL: contacts.urlTemplate,
+    LINK_SECRET: randomBytes(32).toString('hex'),
+    JOB_BACKOFF_MS: '200',
+  };
+  feeder = startNode(sourceCommand('token-lookup,instance-mapping'), env);
+  // A small concurrency per process, so no one process can take the whole backlog at once.
+  notifiers = Array.from({ length: NOTIFY_PROCESSES }, () => startNode(sourceCommand('notify'), { ...env, WORKER_CONCURRENCY: '2' }));
+  await Promise.all([feeder, ...notifiers].map((c) => c.waitForLine((l) => l.msg === 'workers started', 30_000)));
+  queues = openQueues({ target: { url: redis.url }, prefix, tuning: { attempts: 3, backoffMs: 200 } });
+});
+
+afterAll(async () => {
+  await Promise.all([feeder, ...notifiers].filter(Boolean).map((c) => c.stop()));
+  await queues?.close();
+  await Promise.all([tray?.close(), smtp?.close(), contacts?.close()]);
+  await redis?.stop();
+});
+
+describe(`${NOTIFY_PROCESSES} notify processes`, () => {
+  it('share the notifications, and each is emailed once, by one process', async () => {
+    const windowMs = 3_600_000;
+    for (let u = 0; u < USERS; u += 1) {
+      for (let a = 0; a < AUTHS_PER_USER; a += 1) {
+        const auth = { authentication_name: `CRM ${u}.${a}`, service_name: 'crm', user_id: `user-${u}`, authId: `auth-${u}-${a}`, external_user_id: `ext-${u}` };
+        expect((await enqueueExpiredAuth(queues, auth, windowMs)).status).toBe('accepted');
+      }
+    }
+
+    await smtp.waitFor(NOTIFICATIONS, 45_000);
+    // The log line follows SMTP's answer; wait for every process to have written its lines.
+    const deadline = Date.now() + 10_000;
+    const sentLines = () =>
+      notifiers.flatMap((c) => c.lines.filter(sent).map((l) => ({ child: c.pid, pid: l.pid, jobId: String(l.jobId), notificationId: String(l.notificationId) })));
+    while (sentLines().length < NOTIFICATIONS && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    const lines = sentLines();
+
+    // (a) the work spread: more than one process sent emails, and only notify processes did.
+    const perProcess = new Map<number, number>();
+    for (const line of lines) perProcess.set(line.child, (perProcess.get(line.child) ?? 0) + 1);
+    expect(perProcess.size).toBeGreaterThan(1);
+    expect(lines.every((l) => l.pid === l.child)).toBe(true);
+    expect(feeder.lines.filter(sent)).toEqual([]);
+
+    // (b) nothing twice: one email per notification (counted once every log line is in), one
+    // sending process per job ...
+    const emails = smtp.messages;
+    expect(emails).toHaveLength(NOTIFICATIONS);
+    expect(new Set(emails.map((m) => m.messageId)).size).toBe(NOTIFICATIONS);
+    expect(lines).toHaveLength(NOTIFICATIONS);
+    expect(new Set(lines.map((l) => l.jobId)).size).toBe(NOTIFICATIONS);
+    expect(new Set(emails.map((m) => m.messageId))).toEqual(new Set(lines.map((l) => `<${l.notificationId}@reauth>`)));
+    // ... and no job was ever started a second time (by another process after a stall, say).
+    const jobs = await queues.get('notify').getJobs(['completed', 'failed', 'active', 'waiting', 'delayed']);
+    expect(jobs).toHaveLength(NOTIFICATIONS);
+    expect(jobs.map((j) => ({ id: j.id, started: j.attemptsStarted, outcome: (j.returnvalue as { outcome?: string } | null)?.outcome }))).toEqual(
+      jobs.map((j) => ({ id: j.id, started: 1, outcome: 'sent' })),
+    );
+  });
+});

@@ -1,0 +1,86 @@
+import { afterEach, describe, expect, it } from '@jest/globals';
+import {
+  addAuth,
+  addUser,
+  deliverWebhook,
+  eventually,
+  startHttpProxy,
+  startReauth,
+  startWorld,
+  type HttpProxy,
+  type ReauthProcess,
+  type World,
+} from '@reauth/chaos';
+
+let world: World | undefined;
+let proxy: HttpProxy | undefined;
+const processes: ReauthProcess[] = [];
+const start = (roles: string[], env: Record<string, string> = {}) => {
+  const p = startReauth({ roles, env: { ...world!.env, ...env } });
+  processes.push(p);
+  return p;
+};
+
+afterEach(async () => {
+  await Promise.all(processes.splice(0).map((p) => p.kill()));
+  await proxy?.close();
+  await world?.stop();
+  world = proxy = undefined;
+});
+
+const finished = (queue: 'token-lookup' | 'instance-mapping' | 'notify', id: string) =>
+  eventually(`${queue} job ${id} to complete`, async () => {
+    const job = await world!.queues.get(queue).getJob(id);
+    return (await job?.getState()) === 'completed' ? job : undefined;
+  }, 30_000);
+
+describe('crash recovery', () => {
+  it.each([
+    ['notify', 'contacts'],
+    ['instance-mapping', 'tray'],
+  ] as const)('a %s worker SIGKILLed mid-job: another process takes the job over and one email goes out', async (role, upstream) => {
+    world = await startWorld();
+    proxy = await startHttpProxy(upstream === 'tray' ? world.tray.dialogUrl : new URL(world.contacts.urlTemplate).origin);
+    const through: Record<string, string> = upstream === 'tray' ? { TRAY_GRAPHQL_URL: `${proxy.origin}/graphql` } : { CONTACTS_URL: `${proxy.origin}/contacts/{external_user_id}` };
+    const rest = ['ingress', 'token-lookup', 'instance-mapping', 'notify'].filter((r) => r !== role);
+    const [front, victim] = [start(rest, through), start([role], through)];
+    await Promise.all([front.ready, victim.ready]);
+
+    // Killed the moment its call reaches the upstream: the job is active, its lock held by a dead process.
+    const victimCalls = ({ body }: { body: string }) => upstream === 'contacts' || body.includes('ListSolutionInstances');
+    let killed: Promise<unknown> | undefined;
+    proxy.onRequest = (request) => {
+      if (!killed && victimCalls(request)) killed = victim.kill();
+    };
+    const auth = addAuth(world, addUser(world));
+    const { id } = await deliverWebhook(world.webhookUrl(), auth.webhook);
+    await eventually('the victim to be killed mid-job', async () => killed);
+    expect(await killed).toEqual({ code: null, signal: 'SIGKILL' });
+    expect(await (await world.queues.get(role).getJob(id))?.getState()).toBe('active');
+
+    const successor = start([role], through);
+    await successor.ready;
+    const job = await finished(role, id);
+    await eventually('the email', async () => world!.smtp.messages.length === 1);
+    // Taken over by stalled-job recovery; the crash cost no attempt and left no error behind.
+    expect(job!.stalledCounter).toBe(1);
+    expect(job!.stacktrace).toEqual([]);
+    expect(world.smtp.messages.map((m) => m.messageId)).toEqual([`<${id}@reauth>`]);
+    expect(await world.queues.get('dead-letter').count()).toBe(0);
+  });
+
+  it('a re-delivered notify job for a notification already sent sends nothing', async () => {
+    world = await startWorld();
+    const all = start(['ingress', 'token-lookup', 'instance-mapping', 'notify']);
+    await all.ready;
+    const { id } = await deliverWebhook(world.webhookUrl(), addAuth(world, addUser(world)).webhook);
+    const original = await finished('notify', id);
+    await eventually('the email', async () => world!.smtp.messages.length === 1);
+
+    // The same notification arriving again at notify under another job id (a replay, a re-run stage).
+    await world.queues.get('notify').add('tray.notify', original!.data, { jobId: `${id}.again` });
+    const again = await finished('notify', `${id}.again`);
+    expect(again!.returnvalue).toEqual({ outcome: 'already-sent' });
+    expect(world.smtp.messages).toHaveLength(1);
+  });
+});

@@ -1,0 +1,106 @@
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { addAuth, addUser, deliverWebhook, eventually, startReauth, startWorld, type ReauthProcess, type World } from '@reauth/chaos';
+
+const workerRoles = ['token-lookup', 'instance-mapping', 'notify'];
+
+let world: World | undefined;
+const processes: ReauthProcess[] = [];
+const start = (roles: string[], env: Record<string, string> = {}) => {
+  const p = startReauth({ roles, env: { ...world!.env, ...env } });
+  processes.push(p);
+  return p;
+};
+
+afterEach(async () => {
+  await Promise.all(processes.splice(0).map((p) => p.kill()));
+  await world?.stop();
+  world = undefined;
+});
+
+async function post(body: unknown): Promise<{ status: number; ms: number }> {
+  const started = Date.now();
+  const res = await fetch(world!.webhookUrl(), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(5_000) });
+  await res.text();
+  return { status: res.status, ms: Date.now() - started };
+}
+
+const mailsTo = (address: string | undefined) => world!.smtp.messages.filter((m) => address && m.to.includes(address));
+
+describe('Redis outage', () => {
+  it('an ingress started while Redis is down answers 503 within 1 s, and recovers without a restart once Redis is back', async () => {
+    world = await startWorld();
+    await world.redis.stop();
+    const ingress = start(['ingress']);
+    await ingress.ready;
+    const auth = addAuth(world, addUser(world));
+
+    // Several in a row: none may hang on a connection that has never been ready.
+    for (let i = 0; i < 3; i += 1) {
+      const answer = await post(auth.webhook);
+      expect(answer.status).toBe(503);
+      expect(answer.ms).toBeLessThan(1_000);
+    }
+    expect((await fetch(`${world.ingressUrl}/readyz`)).status).toBe(503);
+
+    await world.redis.restart();
+    const delivery = await deliverWebhook(world.webhookUrl(), auth.webhook, { deadlineMs: 20_000 });
+    expect(delivery.status).toBe('accepted');
+    expect(await world.queues.get('token-lookup').getJob(delivery.id)).toBeDefined();
+    expect(await world.queues.get('token-lookup').count()).toBe(1);
+  });
+
+  it('a running ingress fails fast while Redis is down; workers reconnect and resume by themselves afterwards', async () => {
+    world = await startWorld();
+    const ingress = start(['ingress']);
+    const workers = start(workerRoles);
+    await Promise.all([ingress.ready, workers.ready]);
+
+    const before = addAuth(world, addUser(world));
+    await deliverWebhook(world.webhookUrl(), before.webhook);
+    await eventually('the email sent before the outage', async () => mailsTo(before.user.email).length === 1);
+
+    await world.redis.stop();
+    const during = addAuth(world, addUser(world));
+    const answer = await post(during.webhook);
+    expect(answer.status).toBe(503);
+    expect(answer.ms).toBeLessThan(1_000);
+    // Longer than the workers' blocking waits and several reconnect attempts.
+    await new Promise((r) => setTimeout(r, 4_000));
+    await world.redis.restart();
+
+    // The same processes, never restarted: the intake retried like Tray and the workers picked it up.
+    const after = await deliverWebhook(world.webhookUrl(), during.webhook, { deadlineMs: 20_000 });
+    expect(after.status).toBe('accepted');
+    await eventually('the email of the webhook sent during the outage', async () => mailsTo(during.user.email).length === 1, 30_000);
+    const later = addAuth(world, addUser(world));
+    await deliverWebhook(world.webhookUrl(), later.webhook);
+    await eventually('an email for a webhook sent after the outage', async () => mailsTo(later.user.email).length === 1, 30_000);
+    expect(ingress.running && workers.running).toBe(true);
+    expect(world.smtp.messages).toHaveLength(3);
+  });
+
+  it.each([
+    ['stopped cleanly', false],
+    ['killed with SIGKILL', true],
+  ])('with AOF on, every accepted webhook survives Redis being %s and restarted', async (_how, hard) => {
+    world = await startWorld();
+    // No workers: accepted webhooks stay in Redis as waiting jobs, where the restart must find them.
+    const ingress = start(['ingress']);
+    await ingress.ready;
+    const user = addUser(world);
+    const ids: string[] = [];
+    for (let i = 0; i < 25; i += 1) {
+      const delivery = await deliverWebhook(world.webhookUrl(), addAuth(world, user).webhook);
+      expect(delivery.status).toBe('accepted');
+      ids.push(delivery.id);
+    }
+    // Right after the last 200: with appendfsync everysec the write is in the OS, not yet fsynced.
+    await world.redis.stop(hard);
+    await world.redis.restart();
+
+    const queue = world.queues.get('token-lookup');
+    const found = await eventually('Redis to answer again', async () => Promise.all(ids.map((id) => queue.getJob(id))));
+    expect(found.filter((job) => job === undefined)).toHaveLength(0);
+    expect(await queue.getJobCountByTypes('waiting')).toBe(ids.length);
+  });
+});

@@ -1,0 +1,112 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import {
+  addAuth,
+  addUser,
+  deliverWebhook,
+  dumpRedis,
+  eventually,
+  readAof,
+  runReauthCommand,
+  startHttpProxy,
+  startReauth,
+  startWorld,
+  waitForQuiescence,
+  type HttpProxy,
+  type ReauthProcess,
+  type World,
+} from '@reauth/chaos';
+
+let world: World;
+let tray: HttpProxy;
+const processes: ReauthProcess[] = [];
+/** Every place a secret could end up, by name. */
+const haystacks: Record<string, string> = {};
+let secrets: Record<string, string>;
+
+/**
+ * Runs the whole pipeline as separate processes through every path that writes an error somewhere:
+ * Tray 5xx and rate limits, a revoked user token (refresh), an unknown Tray user (a master-token
+ * call fails for good), SMTP 451 and 550, a user without contact, link clicks good and tampered.
+ */
+beforeAll(async () => {
+  world = await startWorld({ smtp: { rejectRecipients: ['bounce@customer.test'] } });
+  tray = await startHttpProxy(world.tray.dialogUrl);
+  const env = { ...world.env, TRAY_GRAPHQL_URL: `${tray.origin}/graphql`, LOG_LEVEL: 'debug' };
+  processes.push(startReauth({ roles: ['ingress'], env }), startReauth({ roles: ['token-lookup', 'instance-mapping', 'notify'], env }));
+  await Promise.all(processes.map((p) => p.ready));
+
+  const users = [addUser(world), addUser(world), addUser(world)];
+  const send = async (webhook: object) => (await deliverWebhook(world.webhookUrl(), webhook)).id;
+  world.tray.failNext(3, 502);
+  world.tray.rateLimitNext(2);
+  world.smtp.failNext(2, 451);
+  for (const user of users) await send(addAuth(world, user).webhook);
+  await waitForQuiescence(world.queues, { timeoutMs: 30_000 });
+
+  // Cached tokens revoked at Tray: the next mapping gets 401 and mints a new one.
+  world.tray.revokeUserTokens();
+  for (const user of users) await send(addAuth(world, user).webhook);
+  await send(addAuth(world, addUser(world, { inTray: false })).webhook);
+  await send(addAuth(world, addUser(world, { contact: false })).webhook);
+  const bouncing = addUser(world);
+  world.contacts.set(bouncing.externalUserId, { email: 'bounce@customer.test' });
+  await send(addAuth(world, bouncing).webhook);
+  const responses: string[] = [];
+  const wrong = await fetch(world.webhookUrl('not-the-token-at-all'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+  responses.push(await wrong.text());
+  await waitForQuiescence(world.queues, { timeoutMs: 30_000 });
+
+  for (const mail of world.smtp.messages.slice(0, 2)) {
+    const path = /http:\/\/reauth\.test(\/reauth\/\S+)/.exec(mail.text)?.[1] ?? '';
+    for (const url of [`${world.ingressUrl}${path}`, `${world.ingressUrl}${path.slice(0, -4)}AAAA`]) {
+      const res = await fetch(url, { redirect: 'manual' });
+      responses.push(`${res.status} ${res.headers.get('location') ?? ''} ${await res.text()}`);
+    }
+  }
+  const dlq = await runReauthCommand(['dlq', 'list', '--json'], { REDIS_URL: world.env.REDIS_URL!, LOG_LEVEL: 'debug' });
+  responses.push(dlq.stdout, dlq.stderr);
+
+  await Promise.all(processes.map((p) => p.stop()));
+  haystacks['process logs'] = processes.flatMap((p) => p.output).join('\n');
+  haystacks['Redis keys and values'] = (await dumpRedis(world.redisClient)).text;
+  haystacks['AOF'] = readAof(world.redisDir);
+  haystacks['HTTP answers and dlq output'] = responses.join('\n');
+
+  const userTokens = tray.exchanges.flatMap((e) => /"accessToken":"([^"]+)"/.exec(e.responseBody)?.[1] ?? []);
+  secrets = {
+    TRAY_MASTER_TOKEN: world.secrets.masterToken,
+    WEBHOOK_TOKEN: world.secrets.webhookToken,
+    LINK_SECRET: world.secrets.linkSecret,
+    'SMTP password': world.secrets.smtpPass,
+    ...Object.fromEntries(userTokens.map((t, i) => [`user token ${i + 1}`, t])),
+    // Tray Embedded's user tokens come without refresh tokens: there is none to look for.
+  };
+}, 90_000);
+
+afterAll(async () => {
+  await Promise.all(processes.map((p) => p.kill()));
+  await tray?.close();
+  await world?.stop();
+});
+
+describe('secrets', () => {
+  it('the run went through the paths that write errors, and the haystacks hold what they should', () => {
+    // A grep over empty or unrelated text would prove nothing.
+    expect(Object.keys(secrets).filter((k) => k.startsWith('user token')).length).toBeGreaterThanOrEqual(6);
+    expect(world.tray.calls.some((c) => c.status === 401 && c.tokenKind === 'none')).toBe(true);
+    const logs = haystacks['process logs']!;
+    for (const line of ['Tray authorize failed', 'upstream rate limit', 'Tray authorize: the user does not exist', 'SMTP 451', 'SMTP 550', 'no contact found', 're-auth link opened']) {
+      expect(logs).toContain(line);
+    }
+    expect(haystacks['Redis keys and values']).toContain('"event","failed"');
+    expect(haystacks['Redis keys and values']).toContain(':tray:user-token:');
+    expect(haystacks['HTTP answers and dlq output']).toContain('"sourceQueue": "token-lookup"');
+  });
+
+  it('no secret appears in logs, Redis (keys, values, job data, dead letters, event streams), the AOF, or any answer', () => {
+    const found = Object.entries(secrets).flatMap(([name, secret]) =>
+      Object.entries(haystacks).filter(([, text]) => text.includes(secret)).map(([where]) => `${name} in ${where}`),
+    );
+    expect(found).toEqual([]);
+  });
+});

@@ -1,0 +1,66 @@
+import express, { type Express } from 'express';
+import { historyFilterSchema, type NotificationHistory } from '@reauth/history';
+import type { Logger } from '@reauth/logger';
+import { healthRouter, type Readiness } from '@reauth/metrics';
+import { getDeadLetter, type DeadLetterView, type QueueSet } from '@reauth/queues';
+import { adminApi } from './api.js';
+import { basicAuth, type Credentials, type LoginLimit } from './auth.js';
+import { BOARD_PATH, bullBoard } from './board.js';
+import { readOnlyGuard, sameOrigin, securityHeaders } from './guards.js';
+import { PAGE_CSP, notFoundPage, notificationPage, notificationsPage, type ListFilters } from './pages.js';
+
+export interface DashboardOptions {
+  queues: QueueSet;
+  history: NotificationHistory;
+  credentials: Credentials;
+  readOnly: boolean;
+  readiness: Readiness;
+  log: Logger;
+  loginLimit?: LoginLimit;
+}
+
+/**
+ * The admin app: health probes in the open; behind Basic auth, CSRF checks and (optionally)
+ * read-only mode, Bull Board over every queue, the notification history pages and the JSON API.
+ */
+export function createDashboard(options: DashboardOptions): Express {
+  const { queues, history, readOnly, log } = options;
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(securityHeaders);
+  app.use(healthRouter(options.readiness));
+  app.use(basicAuth(options.credentials, options.loginLimit ?? { failures: 10, windowMs: 15 * 60_000 }, log));
+  app.use(sameOrigin);
+  if (readOnly) app.use(readOnlyGuard);
+
+  app.get('/', (_req, res) => res.redirect(302, '/notifications'));
+  app.use(BOARD_PATH, bullBoard(queues, readOnly));
+  app.use(adminApi({ queues, history, log }));
+
+  app.get('/notifications', async (req, res) => {
+    const query = Object.fromEntries(Object.entries(req.query).filter(([, v]) => typeof v === 'string' && v !== ''));
+    const filter = historyFilterSchema.safeParse(query);
+    const filters: ListFilters = filter.success ? filter.data : {};
+    const page = filter.success ? await history.list(filter.data) : { items: [] };
+    res.set('Content-Security-Policy', PAGE_CSP).type('html').send(notificationsPage(page, filters, readOnly));
+  });
+
+  app.get('/notifications/:id', async (req, res) => {
+    res.set('Content-Security-Policy', PAGE_CSP).type('html');
+    const detail = await history.get(req.params.id);
+    if (!detail) return res.status(404).send(notFoundPage('No such notification (unknown, or older than HISTORY_DAYS).', readOnly));
+    const entryIds = detail.events.flatMap((e) => (e.kind === 'dead-lettered' && e.jobId ? [e.jobId] : []));
+    const entries = await Promise.all([...new Set(entryIds)].map((id) => getDeadLetter(queues, id)));
+    const deadLetters = new Map(entries.filter((e): e is DeadLetterView => e !== undefined).map((e) => [e.id, e]));
+    res.send(notificationPage(detail, deadLetters, readOnly));
+  });
+
+  app.use((_req, res) => {
+    res.status(404).json({ error: 'not found' });
+  });
+  app.use((err: Error, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+    log.error({ err: err.message }, 'dashboard request failed');
+    if (!res.headersSent) res.status(500).json({ error: 'internal error' });
+  });
+  return app;
+}

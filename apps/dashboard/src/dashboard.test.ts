@@ -1,0 +1,291 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
+import { Worker, type Job } from 'bullmq';
+import request from 'supertest';
+import { createHistory, type NotificationHistory } from '@reauth/history';
+import { createLogger } from '@reauth/logger';
+import { createReadiness } from '@reauth/metrics';
+import { PermanentError, deadLetter, openQueues, queuePrefix, type QueueSet, type WorkQueueName } from '@reauth/queues';
+import { createRedis, type RedisClient } from '@reauth/redis';
+import { startRedisServer, type RedisServer } from '@reauth/testkit';
+import { createDashboard, type DashboardOptions } from './index.js';
+
+const credentials = { user: 'admin', password: `pw-${randomUUID()}` };
+const log = createLogger({ level: 'silent' });
+
+let redis: RedisServer;
+let commands: RedisClient;
+const opened: QueueSet[] = [];
+const servers: Server[] = [];
+
+beforeAll(async () => {
+  redis = await startRedisServer();
+  commands = createRedis({ url: redis.url }, 'command');
+});
+
+afterAll(async () => {
+  for (const server of servers) {
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
+  }
+  await Promise.all(opened.map((q) => q.close()));
+  await commands.quit();
+  await redis.stop();
+});
+
+interface World {
+  prefix: string;
+  queues: QueueSet;
+  history: NotificationHistory;
+  server: Server;
+  host: string;
+}
+
+/** A dashboard over a fresh prefix, listening on a loopback port (Origin checks need a fixed host). */
+async function world(overrides: Partial<DashboardOptions> = {}): Promise<World> {
+  const prefix = `t${randomUUID().slice(0, 8)}`;
+  const queues = openQueues({ target: { url: redis.url }, prefix, tuning: { attempts: 1, backoffMs: 10 } });
+  opened.push(queues);
+  const history = createHistory(commands, { prefix, retentionDays: 30 });
+  const app = createDashboard({ queues, history, credentials, readOnly: false, readiness: createReadiness(() => queues.connection.ping()), log, ...overrides });
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise((r) => server.once('listening', r));
+  servers.push(server);
+  return { prefix, queues, history, server, host: `127.0.0.1:${(server.address() as { port: number }).port}` };
+}
+
+const auth = (r: request.Test) => r.auth(credentials.user, credentials.password);
+
+function stageJob(n: number, extra: Record<string, unknown> = {}) {
+  return {
+    notificationId: `tray-n${n}-${1_700_000_000_000 + n}`,
+    receivedAt: Date.now(),
+    auth: { authentication_name: `CRM ${n}`, service_name: 'salesforce', user_id: `user-${n}`, authId: `auth-${n}`, external_user_id: `ext-${n}` },
+    instances: [],
+    ...extra,
+  };
+}
+
+/** A real final failure: a notify job run by a real BullMQ worker that throws a PermanentError, then dead-lettered. */
+async function deadLettered(w: World, data: ReturnType<typeof stageJob>, queue: WorkQueueName = 'notify'): Promise<{ job: Job; entryId: string }> {
+  await w.queues.get(queue).add('tray.notify', data, { jobId: data.notificationId, attempts: 1 });
+  const connection = createRedis({ url: redis.url }, 'worker');
+  const failed = new Promise<Job>((resolve) => {
+    const worker: Worker = new Worker(
+      queue,
+      async (): Promise<unknown> => {
+        throw new PermanentError('no contact found for the external user id', 'no-contact');
+      },
+      { connection, prefix: queuePrefix(w.prefix, queue) },
+    );
+    worker.on('failed', (job) => {
+      if (job) void worker.close().then(() => connection.quit()).then(() => resolve(job));
+    });
+  });
+  const job = await failed;
+  await deadLetter(w.queues, queue, job);
+  await w.history.record(data.notificationId, { authId: data.auth.authId, userId: data.auth.user_id, externalUserId: data.auth.external_user_id }, {
+    kind: 'dead-lettered',
+    queue: 'dead-letter',
+    jobId: `${queue}.${data.notificationId}`,
+  });
+  return { job, entryId: `${queue}.${data.notificationId}` };
+}
+
+describe('authentication', () => {
+  it('keeps health probes open and everything else behind Basic auth', async () => {
+    const w = await world();
+    await request(w.server).get('/healthz').expect(200, { status: 'ok' });
+    await request(w.server).get('/readyz').expect(200, { status: 'ready' });
+    for (const path of ['/', '/notifications', '/queues', '/queues/api/queues', '/api/notifications', '/api/dead-letter']) {
+      const res = await request(w.server).get(path);
+      expect([path, res.status]).toEqual([path, 401]);
+      expect(res.headers['www-authenticate']).toMatch(/^Basic realm="reauth admin"/);
+    }
+    await request(w.server).get('/api/notifications').auth('admin', 'wrong').expect(401);
+    await request(w.server).get('/api/notifications').auth('root', credentials.password).expect(401);
+    await auth(request(w.server).get('/api/notifications')).expect(200, { items: [] });
+  });
+
+  it('answers 429 after too many wrong passwords, even to the right one, and does not count missing credentials', async () => {
+    const w = await world({ loginLimit: { failures: 3, windowMs: 60_000 } });
+    for (let i = 0; i < 5; i += 1) await request(w.server).get('/api/notifications').expect(401);
+    for (let i = 0; i < 3; i += 1) await request(w.server).get('/api/notifications').auth('admin', `guess-${i}`).expect(401);
+    const limited = await request(w.server).get('/api/notifications').auth('admin', 'guess-4').expect(429);
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    await auth(request(w.server).get('/api/notifications')).expect(429);
+    await request(w.server).get('/healthz').expect(200);
+  });
+
+  it('lets a good password through while under the limit', async () => {
+    const w = await world({ loginLimit: { failures: 3, windowMs: 60_000 } });
+    await request(w.server).get('/api/notifications').auth('admin', 'typo').expect(401);
+    for (let i = 0; i < 10; i += 1) await auth(request(w.server).get('/api/notifications')).expect(200);
+  });
+});
+
+describe('Bull Board', () => {
+  it('shows every queue, names jobs by authId and user, and masks secrets in job data', async () => {
+    const w = await world();
+    await w.queues.get('notify').add('tray.notify', stageJob(1, { token: 'sekrit-token-value', nested: { password: 'sekrit-pass' }, note: 'Bearer sekrit-bearer' }), { jobId: 'j1' });
+    const res = await auth(request(w.server).get('/queues/api/queues?activeQueue=notify&status=latest&page=1&jobsPerPage=10')).expect(200);
+    const names = (res.body.queues as Array<{ name: string }>).map((q) => q.name).sort();
+    expect(names).toEqual(['dead-letter', 'instance-mapping', 'notify', 'token-lookup']);
+    const notify = (res.body.queues as Array<{ name: string; jobs: Array<{ name: string; data: unknown }> }>).find((q) => q.name === 'notify');
+    expect(notify?.jobs[0]?.name).toBe('tray.notify · auth auth-1 · user user-1');
+    expect(notify?.jobs[0]?.data).toMatchObject({ token: '[REDACTED]', nested: { password: '[REDACTED]' }, note: 'Bearer [REDACTED]' });
+    expect(res.text).not.toContain('sekrit');
+    // The UI itself loads behind the same auth.
+    const page = await auth(request(w.server).get('/queues')).expect(200);
+    expect(page.text).toContain('<title>reauth</title>');
+  });
+});
+
+describe('CSRF', () => {
+  it('refuses state-changing requests from other sites, on its own API and on Bull Board’s', async () => {
+    const w = await world();
+    const { entryId, job } = await deadLettered(w, stageJob(2));
+    const replay = () => auth(request(w.server).post(`/api/dead-letter/${entryId}/replay`));
+    const retry = () => auth(request(w.server).put(`/queues/api/queues/notify/${job.id}/retry`));
+
+    for (const attempt of [replay, retry]) {
+      await attempt().set('Sec-Fetch-Site', 'cross-site').expect(403);
+      await attempt().set('Sec-Fetch-Site', 'same-site').expect(403);
+      await attempt().set('Origin', 'http://evil.example').expect(403);
+      await attempt().set('Origin', 'null').expect(403);
+      await attempt().set('Referer', 'http://evil.example/page').expect(403);
+    }
+    // Nothing happened.
+    expect((await w.queues.get('dead-letter').getJob(entryId))?.data.replayedAt).toBeUndefined();
+    expect(await w.queues.get('notify').getJobState(String(job.id))).toBe('failed');
+
+    // The dashboard's own pages (and non-browser clients, which send none of these headers) pass.
+    await retry().set('Origin', `http://${w.host}`).expect(204);
+    await replay().set('Sec-Fetch-Site', 'same-origin').set('Origin', `http://${w.host}`).expect(200);
+  });
+
+  it('accepts a script without browser headers', async () => {
+    const w = await world();
+    const { entryId } = await deadLettered(w, stageJob(3));
+    await auth(request(w.server).post(`/api/dead-letter/${entryId}/replay`)).expect(200);
+  });
+});
+
+describe('read-only mode', () => {
+  it('serves every read and refuses every change', async () => {
+    const w = await world({ readOnly: true });
+    const { entryId, job } = await deadLettered(w, stageJob(4));
+    const same = { 'Sec-Fetch-Site': 'same-origin', Origin: `http://${w.host}` };
+    await auth(request(w.server).post(`/api/dead-letter/${entryId}/replay`)).set(same).expect(403);
+    await auth(request(w.server).put(`/queues/api/queues/notify/${job.id}/retry`)).set(same).expect(403);
+    await auth(request(w.server).put('/queues/api/queues/notify/clean/failed')).set(same).expect(403);
+    expect(await w.queues.get('notify').getJobState(String(job.id))).toBe('failed');
+    expect((await w.queues.get('dead-letter').getJob(entryId))?.data.replayedAt).toBeUndefined();
+
+    await auth(request(w.server).get('/api/dead-letter')).expect(200);
+    const page = await auth(request(w.server).get(`/notifications/${stageJob(4).notificationId}`)).expect(200);
+    expect(page.text).toContain('read-only');
+    expect(page.text).not.toContain('Replay</button>');
+    const board = await auth(request(w.server).get('/queues/api/queues')).expect(200);
+    expect((board.body.queues as Array<{ readOnlyMode: boolean }>).every((q) => q.readOnlyMode)).toBe(true);
+  });
+});
+
+describe('admin API', () => {
+  it('filters notifications by authId, userId, externalUserId and status', async () => {
+    const w = await world();
+    const t = Date.now();
+    const add = async (id: string, authId: string, userId: string, externalUserId: string, sent: boolean) => {
+      const subject = { authId, userId, externalUserId, receivedAt: t + Number(id.slice(1)) };
+      await w.history.record(id, subject, { kind: 'received' });
+      if (sent) await w.history.record(id, subject, { kind: 'email-sent', queue: 'notify', jobId: id });
+    };
+    await add('n1', 'a1', 'u1', 'e1', true);
+    await add('n2', 'a2', 'u1', 'e2', false);
+    await add('n3', 'a3', 'u2', 'e2', true);
+    const ids = async (query: string) => ((await auth(request(w.server).get(`/api/notifications?${query}`)).expect(200)).body.items as Array<{ id: string }>).map((n) => n.id);
+
+    expect(await ids('')).toEqual(['n3', 'n2', 'n1']);
+    expect(await ids('authId=a2')).toEqual(['n2']);
+    expect(await ids('userId=u1')).toEqual(['n2', 'n1']);
+    expect(await ids('externalUserId=e2')).toEqual(['n3', 'n2']);
+    expect(await ids('status=sent')).toEqual(['n3', 'n1']);
+    expect(await ids('userId=u1&status=sent')).toEqual(['n1']);
+    const paged = await auth(request(w.server).get('/api/notifications?limit=2')).expect(200);
+    expect(paged.body.items).toHaveLength(2);
+    expect(await ids(`limit=2&cursor=${paged.body.next}`)).toEqual(['n1']);
+
+    const bad = await auth(request(w.server).get('/api/notifications?status=exploded')).expect(400);
+    expect(bad.body.issues[0].path).toBe('status');
+    await auth(request(w.server).get('/api/notifications?limit=100000')).expect(400);
+
+    const one = await auth(request(w.server).get('/api/notifications/n1')).expect(200);
+    expect(one.body).toMatchObject({ id: 'n1', authId: 'a1', status: 'sent', lastQueue: 'notify', events: [{ kind: 'received' }, { kind: 'email-sent', queue: 'notify', jobId: 'n1' }] });
+    await auth(request(w.server).get('/api/notifications/nope')).expect(404);
+  });
+
+  it('lists dead-letter entries and replays one exactly once', async () => {
+    const w = await world();
+    const data = stageJob(5);
+    const { entryId } = await deadLettered(w, data);
+
+    const listed = await auth(request(w.server).get('/api/dead-letter')).expect(200);
+    expect(listed.body.items).toEqual([expect.objectContaining({ id: entryId, sourceQueue: 'notify', jobId: data.notificationId, reason: 'no contact found for the external user id' })]);
+
+    const replayed = await auth(request(w.server).post(`/api/dead-letter/${entryId}/replay`)).expect(200);
+    const replayJobId = replayed.body.replayJobId as string;
+    expect(replayJobId).toMatch(new RegExp(`^${data.notificationId}\\.replay-\\d+$`));
+    const rerun = await w.queues.get('notify').getJob(replayJobId);
+    expect(rerun?.data).toEqual(data);
+    expect(await rerun?.getState()).toBe('waiting');
+
+    const again = await auth(request(w.server).post(`/api/dead-letter/${entryId}/replay`)).expect(409);
+    expect(again.body.replayJobId).toBe(replayJobId);
+    expect(await w.queues.get('notify').getJobCounts('waiting')).toEqual({ waiting: 1 });
+    await auth(request(w.server).post('/api/dead-letter/notify.unknown/replay')).expect(404);
+
+    const timeline = await w.history.get(data.notificationId);
+    expect(timeline?.status).toBe('pending');
+    expect(timeline?.events.at(-1)).toMatchObject({ kind: 'replayed', queue: 'notify', jobId: replayJobId });
+  });
+
+  it('sends the notification page’s replay form back to the timeline', async () => {
+    const w = await world();
+    const data = stageJob(6);
+    const { entryId } = await deadLettered(w, data);
+    const before = await auth(request(w.server).get(`/notifications/${data.notificationId}`)).expect(200);
+    expect(before.text).toContain(`action="/api/dead-letter/${entryId}/replay"`);
+
+    const res = await auth(request(w.server).post(`/api/dead-letter/${entryId}/replay`))
+      .set({ Accept: 'text/html,application/xhtml+xml', 'Sec-Fetch-Site': 'same-origin', Origin: `http://${w.host}` })
+      .expect(303);
+    expect(res.headers.location).toBe(`/notifications/${data.notificationId}`);
+    const after = await auth(request(w.server).get(res.headers.location as string)).expect(200);
+    expect(after.text).not.toContain(`action="/api/dead-letter/${entryId}/replay"`);
+    expect(after.text).toMatch(/replayed as <a href="\/queues\/queue\/notify\/tray-n6-\d+\.replay-\d+">notify<\/a>/);
+  });
+});
+
+describe('history pages', () => {
+  it('lists notifications with links into Bull Board and escapes what came from the webhook', async () => {
+    const w = await world();
+    const subject = { authId: 'a-<b>', userId: 'u1', externalUserId: '<script>alert(1)</script>', serviceName: 'salesforce', authenticationName: '"><img src=x onerror=alert(1)>' };
+    await w.history.record('n-1', subject, { kind: 'received' });
+    await w.history.record('n-1', subject, { kind: 'token-obtained', queue: 'token-lookup', jobId: 'n-1' });
+
+    const list = await auth(request(w.server).get('/notifications')).expect(200);
+    expect(list.headers['content-security-policy']).toContain("default-src 'none'");
+    expect(list.headers['x-frame-options']).toBe('DENY');
+    expect(list.text).toContain('href="/queues/queue/token-lookup/n-1"');
+    expect(list.text).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(list.text).not.toContain('<script>');
+    expect(list.text).not.toContain('<img');
+
+    const filtered = await auth(request(w.server).get('/notifications?status=sent')).expect(200);
+    expect(filtered.text).toContain('No notifications match.');
+    const detail = await auth(request(w.server).get('/notifications/n-1')).expect(200);
+    expect(detail.text).toMatch(/<td>received<\/td>[\s\S]*<td>token-obtained<\/td>/);
+    await auth(request(w.server).get('/notifications/unknown')).expect(404);
+  });
+});

@@ -1,0 +1,92 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import autocannon from 'autocannon';
+import type { TrayExpiredAuth } from './workspace.js';
+
+export const WEBHOOK_PATH = '/webhooks/tray/expired-auth';
+
+export interface LoadResult {
+  /** autocannon's mean of per-second request counts. */
+  rps: number;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  requests: number;
+  non2xx: number;
+  status5xx: number;
+  errors: number;
+  timeouts: number;
+  durationS: number;
+  /** 200 answers whose body says `accepted` (not `duplicate`). */
+  accepted: number;
+}
+
+/** Where request bodies come from: fresh authIds every time, a list cycled through, or a JSON file of one. */
+export type Bodies = { kind: 'fresh' } | { kind: 'list'; auths: TrayExpiredAuth[] } | { kind: 'file'; path: string };
+
+/** Plain data, so it can travel to the load-generator process. */
+export interface LoadOptions {
+  url: string;
+  /** Appended to the path (the webhook token travels as `?token=`). */
+  query?: string;
+  connections?: number;
+  durationS?: number;
+  /** Send exactly this many requests instead of running for a duration. */
+  amount?: number;
+  bodies: Bodies;
+}
+
+/** Tray's payload with a fresh authId each time, so no request takes the duplicate shortcut. */
+export function freshAuth(i: number): TrayExpiredAuth {
+  return {
+    authentication_name: `Bench Salesforce ${i}`,
+    service_name: 'salesforce',
+    user_id: '8c0227d7-0181-4b4b-9955-354a63edcae2',
+    authId: randomUUID(),
+    external_user_id: '8cddbba1-0de6-4723-a8e3-6a2a3cdd0ef9',
+  };
+}
+
+function bodySource(bodies: Bodies): (i: number) => TrayExpiredAuth {
+  if (bodies.kind === 'fresh') return freshAuth;
+  const auths = bodies.kind === 'list' ? bodies.auths : (JSON.parse(readFileSync(bodies.path, 'utf8')) as TrayExpiredAuth[]);
+  // autocannon may prepare a request or two beyond `amount`: those repeat an auth, i.e. are duplicates.
+  return (i) => auths[i % auths.length] as TrayExpiredAuth;
+}
+
+/** POSTs webhooks with autocannon (50 connections unless told) and summarises the run. */
+export async function postWebhooks(options: LoadOptions): Promise<LoadResult> {
+  const body = bodySource(options.bodies);
+  let sent = 0;
+  let accepted = 0;
+  const result = await autocannon({
+    url: options.url,
+    connections: options.connections ?? 50,
+    ...(options.amount ? { amount: options.amount } : { duration: options.durationS ?? 10 }),
+    timeout: 30,
+    requests: [
+      {
+        method: 'POST',
+        path: `${WEBHOOK_PATH}${options.query ?? ''}`,
+        headers: { 'content-type': 'application/json' },
+        setupRequest: (request) => ({ ...request, body: JSON.stringify(body(sent++)) }),
+        onResponse: (status, responseBody) => {
+          if (status === 200 && responseBody.includes('"accepted"')) accepted += 1;
+        },
+      },
+    ],
+  });
+  return {
+    rps: result.requests.average,
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    maxMs: result.latency.max,
+    requests: result.requests.total,
+    non2xx: result.non2xx,
+    status5xx: result['5xx'],
+    errors: result.errors,
+    timeouts: result.timeouts,
+    durationS: result.duration,
+    accepted,
+  };
+}

@@ -1,0 +1,11 @@
+import { createRequire } from 'node:module';
+import type expressTypes from '../../apps/ingress/node_modules/@types/express/index.js';
+
+/**
+ * The baselines must run the very libraries reauth runs (same versions, same module instances).
+ * The root package depends on none of them, so they are borrowed from the workspace package that
+ * does; express is CommonJS without bundled types, hence the require and the @types import.
+ */
+export { Queue, Worker, type Job } from '../../packages/queues/node_modules/bullmq/dist/esm/index.js';
+export { default as nodemailer } from '../../packages/email/node_modules/nodemailer/dist/esm/nodemailer.js';
+export const express = createRequire(import.meta.url)('../../apps/ingress/node_modules/express') as typeof expressTypes;

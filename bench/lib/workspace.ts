@@ -1,0 +1,15 @@
+// The root package links no workspace package (pnpm is strict), so the bench reaches reauth's
+// packages by path; `--conditions=@reauth/source` makes their own imports resolve to the same files.
+export { parseConfig, queueTuning, redisTarget, type Config } from '../../packages/config/src/index.js';
+export { createRedis, freePort, type RedisClient } from '../../packages/redis/src/index.js';
+export { openQueues, workQueueNames, type QueueSet, type WorkQueueName } from '../../packages/queues/src/index.js';
+export { enqueueExpiredAuth, renderReauthEmail, trayExpiredAuthSchema, type TrayExpiredAuth } from '../../packages/tray/src/index.js';
+export {
+  startContactsServer,
+  startFakeTray,
+  startRedisServer,
+  startSmtpCapture,
+  type FakeTray,
+  type RedisServer,
+  type SmtpCapture,
+} from '../../packages/testkit/src/index.js';
