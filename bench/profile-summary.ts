@@ -44,7 +44,9 @@ function library(url: string, name: string): string {
 }
 const label = (n: ProfileNode) => `${n.callFrame.functionName || '(anonymous)'} ${library(n.callFrame.url, n.callFrame.functionName)}:${n.callFrame.lineNumber + 1}`;
 
-const total = [...selfUs.values()].reduce((a, b) => a + b, 0);
+// Percentages are of busy time: a server idles between benchmark rounds, and that says nothing.
+const idleUs = [...selfUs].filter(([id]) => byId.get(id)?.callFrame.functionName === '(idle)').reduce((a, [, us]) => a + us, 0);
+const total = [...selfUs.values()].reduce((a, b) => a + b, 0) - idleUs;
 const byLibrary = new Map<string, number>();
 const byOwner = new Map<string, number>();
 const isRuntime = (lib: string) => lib.startsWith('node:') || lib.startsWith('(');
@@ -52,7 +54,7 @@ const byFunction = new Map<string, number>();
 const inclusive = new Map<string, number>();
 for (const [id, us] of selfUs) {
   const node = byId.get(id);
-  if (!node) continue;
+  if (!node || node.callFrame.functionName === '(idle)') continue;
   const lib = library(node.callFrame.url, node.callFrame.functionName);
   byLibrary.set(lib, (byLibrary.get(lib) ?? 0) + us);
   byFunction.set(label(node), (byFunction.get(label(node)) ?? 0) + us);
@@ -80,7 +82,7 @@ const print = (title: string, map: Map<string, number>) => {
     process.stdout.write(`${((100 * us) / total).toFixed(1).padStart(6)}%  ${key}\n`);
   }
 };
-process.stdout.write(`${file}: ${(total / 1e6).toFixed(1)} s sampled\n`);
+process.stdout.write(`${file}: ${(total / 1e6).toFixed(1)} s busy, ${(idleUs / 1e6).toFixed(1)} s idle; percentages are of busy time\n`);
 print('self time by library', byLibrary);
 print('self time by library, with node internals charged to their caller', byOwner);
 print('self time by function', byFunction);

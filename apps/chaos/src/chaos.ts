@@ -1,7 +1,7 @@
-import { workQueueNames, type WorkQueueName } from '@reauth/queues';
+import { workQueueNames } from '@reauth/queues';
 import { addAuth, addUser, type AuthFixture } from './fixtures.js';
 import { buildLedger, type Intended, type Ledger } from './ledger.js';
-import { startReauth, type ReauthProcess } from './processes.js';
+import { Fleet } from './fleet.js';
 import { pendingJobs, waitForQuiescence } from './quiescence.js';
 import { deliverWebhook, type Delivery } from './webhooks.js';
 import { startWorld, type World } from './world.js';
@@ -15,7 +15,7 @@ export interface ChaosOptions {
   workersPerRole: number;
   /** Webhooks delivered per second (Tray trickles them; a burst would end before any disruption). */
   sendRate: number;
-  /** A random worker process is SIGKILLed and restarted this often. */
+  /** A random worker process is SIGKILLed this long after the previous replacement came up. */
   killEveryMs: number;
   /** The fake Tray's org rate limit; reauth's own budget is set above it, so Tray does answer "rate limit exceeded". */
   trayRps: number;
@@ -73,10 +73,10 @@ function seed(world: World, count: number): Array<{ auth: AuthFixture; intended:
       world.contacts.set(user.externalUserId, { email: BOUNCE });
       plan.push({ auth: addAuth(world, user), intended: 'bounce' });
     } else {
-      // Three auths per ordinary user, so cached user tokens are shared; every eighth auth is unused.
+      // Three auths per ordinary user, so cached user tokens are shared; one auth in eight is unused.
       const user = addUser(world);
       for (let k = 0; k < 3 && plan.length < count; k += 1) {
-        const used = (plan.length + k) % 8 !== 5;
+        const used = plan.length % 8 !== 5;
         plan.push({ auth: addAuth(world, user, { used }), intended: used ? 'email' : 'skipped' });
       }
     }
@@ -84,57 +84,18 @@ function seed(world: World, count: number): Array<{ auth: AuthFixture; intended:
   return plan;
 }
 
-class Fleet {
-  readonly processes = new Map<string, ReauthProcess>();
-  readonly kills: ChaosReport['kills'] = [];
-  private ingress: ReauthProcess | undefined;
-  private seq = 0;
-
-  constructor(private readonly env: Record<string, string>) {}
-
-  private launch(roles: string[]): ReauthProcess {
-    const name = `${roles.join(',')}#${(this.seq += 1)}`;
-    const p = startReauth({ roles, env: this.env, name });
-    this.processes.set(name, p);
-    return p;
-  }
-
-  async start(workersPerRole: number): Promise<void> {
-    this.ingress = this.launch(['ingress']);
-    for (const role of workQueueNames) for (let i = 0; i < workersPerRole; i += 1) this.launch([role]);
-    await Promise.all([...this.processes.values()].map((p) => p.ready));
-  }
-
-  /** SIGKILL a random worker and start a replacement for its role. */
-  async killOne(): Promise<void> {
-    const workers = [...this.processes.values()].filter((p) => p.running && p !== this.ingress);
-    const victim = workers[Math.floor(Math.random() * workers.length)];
-    if (!victim) return;
-    this.kills.push({ role: victim.roles[0] as WorkQueueName, at: Date.now() });
-    await victim.kill();
-    this.processes.delete(victim.name);
-    await this.launch([...victim.roles]).ready;
-  }
-
-  async restartIngress(): Promise<void> {
-    const old = this.ingress;
-    if (old) {
-      await old.stop();
-      this.processes.delete(old.name);
-    }
-    this.ingress = this.launch(['ingress']);
-    await this.ingress.ready;
-  }
-
-  async stopAll(): Promise<[number, number]> {
-    const running = [...this.processes.values()].filter((p) => p.running);
-    const exits = await Promise.all(running.map((p) => p.stop()));
-    return [exits.filter((e) => e.code === 0).length, running.length];
-  }
-
-  async killAll(): Promise<void> {
-    await Promise.all([...this.processes.values()].map((p) => p.kill()));
-  }
+/** For each doubled notification: when its copies arrived, the nearest notify SIGKILL, whether its job was taken over. */
+async function describeDuplicates(world: World, ids: string[], kills: ChaosReport['kills'], started: number): Promise<ChaosReport['duplicates']> {
+  const notifyKills = kills.filter((k) => k.role === 'notify').map((k) => k.at - started);
+  return Promise.all(
+    ids.map(async (id) => {
+      const copiesAt = world.smtp.messages.filter((m) => m.messageId === `<${id}@reauth>`).map((m) => m.receivedAt - started);
+      const first = copiesAt[0] ?? 0;
+      const nearestNotifyKill = [...notifyKills].sort((a, b) => Math.abs(a - first) - Math.abs(b - first))[0];
+      const stalled = ((await world.queues.get('notify').getJob(id))?.stalledCounter ?? 0) > 0;
+      return { id, copiesAt, nearestNotifyKill, stalled };
+    }),
+  );
 }
 
 /**
@@ -152,6 +113,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   });
   world.tray.setFailureRate(0.1);
   const fleet = new Fleet(world.env);
+  // Set when the run ends early (a failed delivery): the disruption loop must not outlive it.
+  let over = false;
   try {
     const plan = seed(world, options.webhooks);
     say(`starting ${1 + options.workersPerRole * workQueueNames.length} reauth processes`);
@@ -209,11 +172,12 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         if (Date.now() >= nextKill) {
           await fleet.killOne();
           const kill = fleet.kills.at(-1);
-          say(`SIGKILLed a ${kill?.role} worker at +${(kill?.at ?? started) - started} ms; ${world.smtp.messages.length}/${expectedEmails} emails so far`);
+          say(`SIGKILLed a worker (${kill?.role}) at +${(kill?.at ?? started) - started} ms; ${world.smtp.messages.length}/${expectedEmails} emails so far`);
           nextKill = Date.now() + options.killEveryMs;
         }
         // Disrupt while there is work in flight; the tail is left to finish.
         if (progress >= 1 && redisRestarted && ingressRestarted && world.smtp.messages.length >= 0.8 * expectedEmails) return;
+        if (over || Date.now() > started + options.timeoutMs) throw new Error(`chaos: processing did not get far enough within ${options.timeoutMs} ms`);
       }
     })();
 
@@ -233,16 +197,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       if (got[0]) intended.set(got[0].id, wanted);
     }
     const ledger = await buildLedger(world.queues, intended, world.smtp.messages);
-    const notifyKills = fleet.kills.filter((k) => k.role === 'notify').map((k) => k.at - started);
-    const duplicates = await Promise.all(
-      ledger.duplicatedIds.map(async (id) => {
-        const copiesAt = world.smtp.messages.filter((m) => m.messageId === `<${id}@reauth>`).map((m) => m.receivedAt - started);
-        const first = copiesAt[0] ?? 0;
-        const nearestNotifyKill = [...notifyKills].sort((a, b) => Math.abs(a - first) - Math.abs(b - first))[0];
-        const stalled = ((await world.queues.get('notify').getJob(id))?.stalledCounter ?? 0) > 0;
-        return { id, copiesAt, nearestNotifyKill, stalled };
-      }),
-    );
+    const duplicates = await describeDuplicates(world, ledger.duplicatedIds, fleet.kills, started);
     const duplicatesInWindow = duplicates
       .filter((d) => d.stalled && d.nearestNotifyKill !== undefined && Math.abs(d.nearestNotifyKill - (d.copiesAt[0] ?? 0)) <= WINDOW_MS)
       .reduce((n, d) => n + d.copiesAt.length - 1, 0);
@@ -267,6 +222,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       durationMs: Date.now() - started,
     };
   } finally {
+    over = true;
     await fleet.killAll();
     await world.stop();
   }
