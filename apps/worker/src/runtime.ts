@@ -1,6 +1,7 @@
-import { Worker, type Job } from 'bullmq';
+import { DelayedError, Worker, type Job } from 'bullmq';
 import type { Logger } from '@reauth/logger';
 import {
+  DeferredError,
   RateLimitedError,
   buildRegistry,
   deadLetter,
@@ -49,7 +50,7 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
     const config = queueConfig(name, options.tuning);
     const worker: Worker = new Worker(
       name,
-      async (job: Job) => {
+      async (job: Job, token?: string) => {
         const processor = registry.get(job.name as JobName);
         const jobLog = log.child({ queue: name, jobId: job.id, job: job.name, attempt: job.attemptsMade + 1 });
         if (!processor) throw new Error(`no processor for job ${job.name}`);
@@ -61,6 +62,11 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
             jobLog.warn({ waitMs: err.retryAfterMs }, 'upstream rate limit; pausing queue');
             await queueSet.get(name).rateLimit(err.retryAfterMs);
             throw Worker.RateLimitError();
+          }
+          if (err instanceof DeferredError && token) {
+            jobLog.info({ delayMs: err.delayMs, why: err.message }, 'job deferred');
+            await job.moveToDelayed(Date.now() + err.delayMs, token);
+            throw new DelayedError();
           }
           throw err;
         }
@@ -81,7 +87,7 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
         return;
       }
       log.error(entry, 'job failed for good; dead-lettering');
-      const copy = deadLetter(queueSet, name, job, err).catch((dlqErr: Error) =>
+      const copy = deadLetter(queueSet, name, job).catch((dlqErr: Error) =>
         // The startup reconcile will copy it later; say so rather than lose the signal.
         log.error({ ...entry, err: dlqErr.message }, 'could not dead-letter now; the next start reconciles it'),
       );

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { RedisClient } from '@reauth/redis';
 import {
   historyFilterSchema,
@@ -99,6 +100,21 @@ return 1
  * HISTORY_DAYS after the webhook; the shared indexes are trimmed by the same cutoff on each write.
  * Roughly 2 KB per notification (record, ~10 events, 5 index entries).
  */
+const RECORD_SHA = createHash('sha1').update(RECORD_SCRIPT).digest('hex');
+
+/**
+ * Sends the script by its SHA (EVALSHA) and only falls back to the full text when Redis does not
+ * know it yet (first use, restart, or a new cluster node): the 2 KB script is not resent per event.
+ */
+async function evalRecordScript(redis: RedisClient, numKeys: number, args: string[]): Promise<unknown> {
+  try {
+    return await redis.evalsha(RECORD_SHA, numKeys, ...args);
+  } catch (err) {
+    if (!(err instanceof Error) || !err.message.startsWith('NOSCRIPT')) throw err;
+    return redis.eval(RECORD_SCRIPT, numKeys, ...args);
+  }
+}
+
 export function createHistory(redis: RedisClient, options: HistoryOptions): NotificationHistory {
   const base = `${options.prefix}:{history}`;
   const retentionMs = options.retentionDays * DAY_MS;
@@ -133,9 +149,7 @@ export function createHistory(redis: RedisClient, options: HistoryOptions): Noti
       const payload = notificationEventSchema.parse({ ...event, at, ...(event.detail ? { detail: event.detail.slice(0, 500) } : {}) });
       const next = statusAfter[payload.kind];
       const ext = subject.externalUserId;
-      await redis.eval(
-        RECORD_SCRIPT,
-        6 + notificationStatuses.length,
+      await evalRecordScript(redis, 6 + notificationStatuses.length, [
         keys.record(id),
         keys.events(id),
         keys.all,
@@ -161,7 +175,7 @@ export function createHistory(redis: RedisClient, options: HistoryOptions): Noti
         payload.queue && payload.jobId ? payload.queue : '',
         payload.queue && payload.jobId ? payload.jobId : '',
         ...notificationStatuses,
-      );
+      ]);
     },
 
     async get(id) {

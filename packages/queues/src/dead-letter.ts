@@ -9,8 +9,6 @@ export const deadLetterSchema = z.object({
   jobId: z.string(),
   data: z.unknown(),
   reason: z.string(),
-  /** A machine-readable kind (`no-contact`, `smtp-rejected`, …) when the failing error had one. */
-  code: z.string().optional(),
   attempts: z.number().int(),
   stack: z.array(z.string()),
   failedAt: z.number(),
@@ -30,15 +28,13 @@ export function deadLetterId(sourceQueue: string, jobId: string): string {
 }
 
 /** Copies a finally-failed job into the dead-letter queue; safe to call twice for one job. */
-export async function deadLetter(queues: QueueSet, sourceQueue: WorkQueueName, job: Job, error?: Error): Promise<void> {
-  const code = (error as { reason?: unknown } | undefined)?.reason;
+export async function deadLetter(queues: QueueSet, sourceQueue: WorkQueueName, job: Job): Promise<void> {
   const entry: DeadLetterEntry = {
     sourceQueue,
     jobName: job.name,
     jobId: String(job.id),
     data: job.data,
     reason: job.failedReason ?? 'unknown',
-    ...(typeof code === 'string' ? { code } : {}),
     attempts: job.attemptsMade,
     stack: job.stacktrace ?? [],
     failedAt: job.finishedOn ?? Date.now(),

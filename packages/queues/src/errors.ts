@@ -23,3 +23,11 @@ export class RateLimitedError extends Error {
     this.name = 'RateLimitedError';
   }
 }
+
+/** This job cannot run yet but has not failed: run it again after `delayMs`, spending no attempt. */
+export class DeferredError extends Error {
+  constructor(readonly delayMs: number, why: string) {
+    super(`deferred ${delayMs} ms: ${why}`);
+    this.name = 'DeferredError';
+  }
+}

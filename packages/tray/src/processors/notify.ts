@@ -1,4 +1,4 @@
-import { PermanentError, defineProcessor } from '@reauth/queues';
+import { DeferredError, PermanentError, defineProcessor } from '@reauth/queues';
 import { renderReauthEmail } from '../email.js';
 import { trayNotifyJobSchema } from '../payload.js';
 import type { TrayServices } from '../services.js';
@@ -25,10 +25,15 @@ export const notifyProcessor = (services: TrayServices) =>
         ...(contact.name ? { recipientName: contact.name } : {}),
       });
       const messageId = `<${data.notificationId}@reauth>`;
+      const claimHeldMs = await sent.claim(data.notificationId);
+      if (claimHeldMs > 0) throw new DeferredError(claimHeldMs, 'another worker is sending this notification');
+      // The claim and the marker are checked back to back: a marker written since the first check wins.
+      if (await sent.has(data.notificationId)) return { outcome: 'already-sent' };
       try {
         await services.mailer().send({ to: { address: contact.email, ...(contact.name ? { name: contact.name } : {}) }, messageId, ...email });
       } catch (err) {
         services.hooks?.onEmail?.('failed');
+        await sent.release(data.notificationId).catch(() => undefined);
         throw err;
       }
       await sent.mark(data.notificationId, messageId);
