@@ -36,7 +36,8 @@ async function accept(body: unknown): Promise<string> {
 async function finished(queue: WorkQueueName, id: string) {
   return eventually(`${queue} job ${id} to finish`, async () => {
     const job = await stack.queues.get(queue).getJob(id);
-    const state = await job?.getState();
+    // finishedOn comes from the same read as returnvalue: a job read just before it finished has neither.
+    const state = job?.finishedOn ? await job.getState() : undefined;
     return state === 'completed' || state === 'failed' ? { job: job!, state } : undefined;
   });
 }

@@ -31,7 +31,8 @@ afterEach(async () => {
 const finished = (queue: 'token-lookup' | 'instance-mapping' | 'notify', id: string) =>
   eventually(`${queue} job ${id} to complete`, async () => {
     const job = await world!.queues.get(queue).getJob(id);
-    return (await job?.getState()) === 'completed' ? job : undefined;
+    // finishedOn comes from the same read as returnvalue: a job read just before it completed has neither.
+    return job?.finishedOn && (await job.getState()) === 'completed' ? job : undefined;
   }, 30_000);
 
 describe('crash recovery', () => {

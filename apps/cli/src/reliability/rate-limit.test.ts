@@ -50,7 +50,7 @@ describe('Tray rate-limit answers', () => {
 
     const job = await eventually('the token-lookup job to complete', async () => {
       const found = await world.queues.get('token-lookup').getJob(id);
-      return (await found?.getState()) === 'completed' ? found : undefined;
+      return found?.finishedOn && (await found.getState()) === 'completed' ? found : undefined;
     }, 30_000);
     await eventually('the email', async () => world.smtp.messages.length === 1, 30_000);
     expect(authorizeCalls(proxy).map((e) => e.responseBody === trayRateLimitBody)).toEqual([true, true, true, true, false]);
