@@ -1,32 +1,10 @@
-import { afterEach, describe, expect, it } from '@jest/globals';
-import {
-  addAuth,
-  addUser,
-  deliverWebhook,
-  eventually,
-  startHttpProxy,
-  startReauth,
-  startWorld,
-  type HttpProxy,
-  type ReauthProcess,
-  type World,
-} from '@reauth/chaos';
+import { describe, expect, it } from '@jest/globals';
+import { addAuth, addUser, deliverWebhook, eventually, type World } from '@reauth/chaos';
+import { reliabilityFixture } from './fixture.js';
 
+const fixture = reliabilityFixture();
 let world: World | undefined;
-let proxy: HttpProxy | undefined;
-const processes: ReauthProcess[] = [];
-const start = (roles: string[], env: Record<string, string> = {}) => {
-  const p = startReauth({ roles, env: { ...world!.env, ...env } });
-  processes.push(p);
-  return p;
-};
-
-afterEach(async () => {
-  await Promise.all(processes.splice(0).map((p) => p.kill()));
-  await proxy?.close();
-  await world?.stop();
-  world = proxy = undefined;
-});
+const start = (roles: string[], env: Record<string, string> = {}) => fixture.start(world!, roles, env);
 
 const finished = (queue: 'token-lookup' | 'instance-mapping' | 'notify', id: string) =>
   eventually(`${queue} job ${id} to complete`, async () => {
@@ -40,8 +18,8 @@ describe('crash recovery', () => {
     ['notify', 'contacts'],
     ['instance-mapping', 'tray'],
   ] as const)('a %s worker SIGKILLed mid-job: another process takes the job over and one email goes out', async (role, upstream) => {
-    world = await startWorld();
-    proxy = await startHttpProxy(upstream === 'tray' ? world.tray.dialogUrl : new URL(world.contacts.urlTemplate).origin);
+    world = await fixture.world();
+    const proxy = await fixture.proxy(upstream === 'tray' ? world.tray.dialogUrl : new URL(world.contacts.urlTemplate).origin);
     const through: Record<string, string> = upstream === 'tray' ? { TRAY_GRAPHQL_URL: `${proxy.origin}/graphql` } : { CONTACTS_URL: `${proxy.origin}/contacts/{external_user_id}` };
     const rest = ['ingress', 'token-lookup', 'instance-mapping', 'notify'].filter((r) => r !== role);
     const [front, victim] = [start(rest, through), start([role], through)];
@@ -71,7 +49,7 @@ describe('crash recovery', () => {
   });
 
   it('a re-delivered notify job for a notification already sent sends nothing', async () => {
-    world = await startWorld();
+    world = await fixture.world();
     const all = start(['ingress', 'token-lookup', 'instance-mapping', 'notify']);
     await all.ready;
     const { id } = await deliverWebhook(world.webhookUrl(), addAuth(world, addUser(world)).webhook);

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { listDeadLetters, type DeadLetterView } from '@reauth/queues';
 import {
   addAuth,
@@ -6,26 +6,13 @@ import {
   deliverWebhook,
   eventually,
   runReauthCommand,
-  startHttpProxy,
-  startReauth,
-  startWorld,
-  type ReauthProcess,
   type World,
 } from '@reauth/chaos';
+import { reliabilityFixture } from './fixture.js';
 
+const fixture = reliabilityFixture();
 let world: World | undefined;
-const processes: ReauthProcess[] = [];
-const start = (roles: string[]) => {
-  const p = startReauth({ roles, env: world!.env });
-  processes.push(p);
-  return p;
-};
-
-afterEach(async () => {
-  await Promise.all(processes.splice(0).map((p) => p.kill()));
-  await world?.stop();
-  world = undefined;
-});
+const start = (roles: string[]) => fixture.start(world!, roles);
 
 const entries = () => listDeadLetters(world!.queues);
 const entryFor = (id: string) => eventually(`a dead-letter entry for ${id}`, async () => (await entries()).find((e) => e.jobId === id));
@@ -33,7 +20,7 @@ const reauth = (...args: string[]) => runReauthCommand(args, { REDIS_URL: world!
 
 describe('dead-letter queue', () => {
   it('a final failure whose copy was lost in a crash is copied by the next worker start, once', async () => {
-    world = await startWorld();
+    world = await fixture.world();
     const first = start(['ingress', 'token-lookup', 'instance-mapping', 'notify']);
     await first.ready;
     const { id } = await deliverWebhook(world.webhookUrl(), addAuth(world, addUser(world, { contact: false })).webhook);
@@ -60,10 +47,9 @@ describe('dead-letter queue', () => {
   });
 
   it('a worker stopped with SIGTERM while its job is failing for good dead-letters it before exiting', async () => {
-    world = await startWorld();
-    const contacts = await startHttpProxy(new URL(world.contacts.urlTemplate).origin);
-    const [front, notify] = [start(['ingress', 'token-lookup', 'instance-mapping']), startReauth({ roles: ['notify'], env: { ...world.env, CONTACTS_URL: `${contacts.origin}/contacts/{external_user_id}` } })];
-    processes.push(notify);
+    world = await fixture.world();
+    const contacts = await fixture.proxy(new URL(world.contacts.urlTemplate).origin);
+    const [front, notify] = [start(['ingress', 'token-lookup', 'instance-mapping']), fixture.start(world, ['notify'], { CONTACTS_URL: `${contacts.origin}/contacts/{external_user_id}` })];
     await Promise.all([front.ready, notify.ready]);
     // SIGTERM lands while the contact lookup (about to answer 404, a permanent failure) is in flight.
     let stopped: Promise<unknown> | undefined;
@@ -79,7 +65,7 @@ describe('dead-letter queue', () => {
   });
 
   it('`reauth dlq` lists, shows, replays one or all, and purges, as a real process', async () => {
-    world = await startWorld();
+    world = await fixture.world();
     const all = start(['ingress', 'token-lookup', 'instance-mapping', 'notify']);
     await all.ready;
     const [noContactA, noContactB] = [addUser(world, { contact: false }), addUser(world, { contact: false })];

@@ -1,27 +1,8 @@
-import { afterEach, describe, expect, it } from '@jest/globals';
-import {
-  addAuth,
-  addUser,
-  deliverWebhook,
-  eventually,
-  startHttpProxy,
-  startReauth,
-  startWorld,
-  type HttpProxy,
-  type ReauthProcess,
-  type World,
-} from '@reauth/chaos';
+import { describe, expect, it } from '@jest/globals';
+import { addAuth, addUser, deliverWebhook, eventually, type HttpProxy } from '@reauth/chaos';
+import { reliabilityFixture } from './fixture.js';
 
-let world: World | undefined;
-let proxy: HttpProxy | undefined;
-const processes: ReauthProcess[] = [];
-
-afterEach(async () => {
-  await Promise.all(processes.splice(0).map((p) => p.kill()));
-  await proxy?.close();
-  await world?.stop();
-  world = proxy = undefined;
-});
+const fixture = reliabilityFixture();
 
 /** Tray's rate-limit answer as documented: HTTP 200 with a GraphQL error. */
 const trayRateLimitBody = JSON.stringify({
@@ -31,10 +12,10 @@ const trayRateLimitBody = JSON.stringify({
 
 /** Two worker processes behind a recording proxy in front of the fake Tray; JOB_ATTEMPTS as given. */
 async function setUp(attempts: number) {
-  world = await startWorld();
-  proxy = await startHttpProxy(world.tray.dialogUrl);
-  const env = { ...world.env, TRAY_GRAPHQL_URL: `${proxy.origin}/graphql`, JOB_ATTEMPTS: String(attempts) };
-  processes.push(startReauth({ roles: ['ingress', 'token-lookup'], env }), startReauth({ roles: ['token-lookup', 'instance-mapping', 'notify'], env }));
+  const world = await fixture.world();
+  const proxy = await fixture.proxy(world.tray.dialogUrl);
+  const env = { TRAY_GRAPHQL_URL: `${proxy.origin}/graphql`, JOB_ATTEMPTS: String(attempts) };
+  const processes = [fixture.start(world, ['ingress', 'token-lookup'], env), fixture.start(world, ['token-lookup', 'instance-mapping', 'notify'], env)];
   await Promise.all(processes.map((p) => p.ready));
   return { world, proxy };
 }

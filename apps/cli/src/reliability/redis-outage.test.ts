@@ -1,21 +1,12 @@
-import { afterEach, describe, expect, it } from '@jest/globals';
-import { addAuth, addUser, deliverWebhook, eventually, startReauth, startWorld, type ReauthProcess, type World } from '@reauth/chaos';
+import { describe, expect, it } from '@jest/globals';
+import { addAuth, addUser, deliverWebhook, eventually, type World } from '@reauth/chaos';
+import { reliabilityFixture } from './fixture.js';
 
 const workerRoles = ['token-lookup', 'instance-mapping', 'notify'];
 
+const fixture = reliabilityFixture();
 let world: World | undefined;
-const processes: ReauthProcess[] = [];
-const start = (roles: string[], env: Record<string, string> = {}) => {
-  const p = startReauth({ roles, env: { ...world!.env, ...env } });
-  processes.push(p);
-  return p;
-};
-
-afterEach(async () => {
-  await Promise.all(processes.splice(0).map((p) => p.kill()));
-  await world?.stop();
-  world = undefined;
-});
+const start = (roles: string[], env: Record<string, string> = {}) => fixture.start(world!, roles, env);
 
 async function post(body: unknown): Promise<{ status: number; ms: number }> {
   const started = Date.now();
@@ -28,7 +19,7 @@ const mailsTo = (address: string | undefined) => world!.smtp.messages.filter((m)
 
 describe('Redis outage', () => {
   it('an ingress started while Redis is down answers 503 within 1 s, and recovers without a restart once Redis is back', async () => {
-    world = await startWorld();
+    world = await fixture.world();
     await world.redis.stop();
     const ingress = start(['ingress']);
     await ingress.ready;
@@ -50,7 +41,7 @@ describe('Redis outage', () => {
   });
 
   it('a running ingress fails fast while Redis is down; workers reconnect and resume by themselves afterwards', async () => {
-    world = await startWorld();
+    world = await fixture.world();
     const ingress = start(['ingress']);
     const workers = start(workerRoles);
     await Promise.all([ingress.ready, workers.ready]);
@@ -83,7 +74,7 @@ describe('Redis outage', () => {
     ['stopped cleanly', false],
     ['killed with SIGKILL', true],
   ])('with AOF on, every accepted webhook survives Redis being %s and restarted', async (_how, hard) => {
-    world = await startWorld();
+    world = await fixture.world();
     // No workers: accepted webhooks stay in Redis as waiting jobs, where the restart must find them.
     const ingress = start(['ingress']);
     await ingress.ready;

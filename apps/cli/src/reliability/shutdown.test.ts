@@ -1,33 +1,16 @@
-import { afterEach, describe, expect, it } from '@jest/globals';
+import { beforeEach, describe, expect, it } from '@jest/globals';
 import { connect, type Socket } from 'node:net';
-import {
-  addAuth,
-  addUser,
-  deliverWebhook,
-  eventually,
-  startHttpProxy,
-  startReauth,
-  startWorld,
-  type HttpProxy,
-  type ReauthProcess,
-  type World,
-} from '@reauth/chaos';
+import { addAuth, addUser, deliverWebhook, eventually, type HttpProxy, type World } from '@reauth/chaos';
+import { reliabilityFixture } from './fixture.js';
 
+const fixture = reliabilityFixture();
 let world: World | undefined;
 let proxy: HttpProxy | undefined;
-const processes: ReauthProcess[] = [];
-const start = (roles: string[], env: Record<string, string> = {}) => {
-  const p = startReauth({ roles, env: { ...world!.env, ...(proxy ? { TRAY_GRAPHQL_URL: `${proxy.origin}/graphql` } : {}), ...env } });
-  processes.push(p);
-  return p;
-};
-
-afterEach(async () => {
-  await Promise.all(processes.splice(0).map((p) => p.kill()));
-  await proxy?.close();
-  await world?.stop();
-  world = proxy = undefined;
+beforeEach(() => {
+  proxy = undefined;
 });
+const start = (roles: string[], env: Record<string, string> = {}) =>
+  fixture.start(world!, roles, { ...(proxy ? { TRAY_GRAPHQL_URL: `${proxy.origin}/graphql` } : {}), ...env });
 
 /** Accepted webhooks whose token-lookup job is in the middle of a (slowed) Tray call. */
 async function jobsInFlight(count: number): Promise<string[]> {
@@ -41,8 +24,8 @@ const states = (ids: string[]) => Promise.all(ids.map(async (id) => (await world
 
 describe('graceful shutdown of a real process', () => {
   it.each(['SIGTERM', 'SIGINT'] as const)('on %s a worker finishes its active jobs and exits 0 (exit follows closing every connection)', async (signal) => {
-    world = await startWorld();
-    proxy = await startHttpProxy(world.tray.dialogUrl);
+    world = await fixture.world();
+    proxy = await fixture.proxy(world.tray.dialogUrl);
     proxy.delayMs = 1_500;
     const [ingress, worker] = [start(['ingress']), start(['token-lookup'], { SHUTDOWN_TIMEOUT_MS: '20000' })];
     await Promise.all([ingress.ready, worker.ready]);
@@ -56,8 +39,8 @@ describe('graceful shutdown of a real process', () => {
   });
 
   it('a worker past SHUTDOWN_TIMEOUT_MS exits 0 and hands its active jobs back; another process finishes them, one email each', async () => {
-    world = await startWorld();
-    proxy = await startHttpProxy(world.tray.dialogUrl);
+    world = await fixture.world();
+    proxy = await fixture.proxy(world.tray.dialogUrl);
     proxy.delayMs = 30_000;
     const [ingress, slow] = [start(['ingress']), start(['token-lookup'], { SHUTDOWN_TIMEOUT_MS: '300' })];
     await Promise.all([ingress.ready, slow.ready]);
@@ -78,7 +61,7 @@ describe('graceful shutdown of a real process', () => {
   });
 
   it('the ingress finishes a request in flight, takes no new ones, and exits 0', async () => {
-    world = await startWorld();
+    world = await fixture.world();
     const ingress = start(['ingress']);
     await ingress.ready;
     const body = JSON.stringify(addAuth(world, addUser(world)).webhook);
