@@ -2,7 +2,7 @@ import { startCpuMeter, type CpuSplit } from './cpu.js';
 import { startReauth, stopAll, type Child } from './processes.js';
 import type { Stack } from './stack.js';
 import { round, until } from './wait.js';
-import { enqueueExpiredAuth, workQueueNames, type QueueSet, type TrayExpiredAuth, type WorkQueueName } from './workspace.js';
+import { enqueueExpiredAuth, workQueueNames, type QueueSet, type TrayExpiredAuth } from './workspace.js';
 
 const DEDUPE_WINDOW_MS = 72 * 3_600_000;
 
@@ -25,7 +25,7 @@ export async function startWorkers(
   stack: Stack,
   layout: Layout,
   name: string,
-  roles: readonly WorkQueueName[] = workQueueNames,
+  roles: readonly string[] = workQueueNames,
   extraEnv: Record<string, string> = {},
 ): Promise<Child[]> {
   const env = stack.env(extraEnv);

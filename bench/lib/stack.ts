@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import {
   createRedis,
   openQueues,
+  workQueueNames,
   parseConfig,
   queueTuning,
   redisTarget,
@@ -130,7 +131,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     config,
     queues: () =>
       (queues ??= (async () => {
-        const set = openQueues({ target: redisTarget(config), prefix: config.REDIS_PREFIX, tuning: queueTuning(config) });
+        const set = openQueues({ target: redisTarget(config), prefix: config.REDIS_PREFIX, queues: workQueueNames, tuning: queueTuning(config) });
         // The producer connection has no offline queue: a command sent before it is up would fail.
         await Promise.all(set.all().map((q) => q.waitUntilReady()));
         return set;

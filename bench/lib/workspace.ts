@@ -2,7 +2,8 @@
 // packages by path; `--conditions=@reauth/source` makes their own imports resolve to the same files.
 export { parseConfig, queueTuning, redisTarget, type Config } from '../../packages/config/src/index.js';
 export { createRedis, freePort, type RedisClient } from '../../packages/redis/src/index.js';
-export { openQueues, workQueueNames, type QueueSet, type WorkQueueName } from '../../packages/queues/src/index.js';
+export { openQueues, type QueueSet } from '../../packages/queues/src/index.js';
+export { workQueueNames } from '../../apps/worker/src/index.js';
 export { enqueueExpiredAuth, renderReauthEmail, trayExpiredAuthSchema, type TrayExpiredAuth } from '../../packages/tray/src/index.js';
 export {
   startContactsServer,

@@ -1,4 +1,4 @@
-import { workQueueNames } from '@reauth/queues';
+import { workQueueNames } from '@reauth/worker';
 import { addAuth, addUser, type AuthFixture } from './fixtures.js';
 import { buildLedger, type Intended, type Ledger } from './ledger.js';
 import { Fleet } from './fleet.js';

@@ -1,4 +1,4 @@
-import { workQueueNames } from '@reauth/queues';
+import { workQueueNames } from '@reauth/worker';
 import { startReauth, type ReauthProcess } from './processes.js';
 
 /** The reauth processes of a chaos run: one ingress, N per worker role, and what was done to them. */

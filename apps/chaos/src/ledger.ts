@@ -1,4 +1,5 @@
-import { DEAD_LETTER_QUEUE, deadLetterId, listDeadLetters, workQueueNames, type QueueSet } from '@reauth/queues';
+import { DEAD_LETTER_QUEUE, deadLetterId, listDeadLetters, type QueueSet } from '@reauth/queues';
+import { workQueueNames } from '@reauth/worker';
 import type { CapturedMail } from '@reauth/testkit';
 
 /** What the fixture meant to happen to one notification. */

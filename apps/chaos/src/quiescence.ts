@@ -1,4 +1,5 @@
-import { workQueueNames, type QueueSet } from '@reauth/queues';
+import type { QueueSet } from '@reauth/queues';
+import { workQueueNames } from '@reauth/worker';
 
 const unfinished = ['waiting', 'active', 'delayed', 'prioritized', 'waiting-children'] as const;
 

@@ -16,6 +16,7 @@ import {
   type SmtpCapture,
   type SmtpCaptureOptions,
 } from '@reauth/testkit';
+import { workQueueNames } from '@reauth/worker';
 
 export interface Secrets {
   masterToken: string;
@@ -92,7 +93,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
     ...options.env,
   };
   const redisClient = createRedis({ url: redis.url }, 'command', 'reauth-inspect');
-  const queues = openQueues({ target: { url: redis.url }, prefix: env.REDIS_PREFIX ?? 'reauth', tuning: { attempts: 1, backoffMs: 1 }, connection: redisClient });
+  const queues = openQueues({ target: { url: redis.url }, prefix: env.REDIS_PREFIX ?? 'reauth', queues: workQueueNames, tuning: { attempts: 1, backoffMs: 1 }, connection: redisClient });
   // Connection errors are the point while Redis is stopped on purpose; BullMQ would print each one.
   for (const queue of queues.all()) queue.on('error', () => undefined);
 

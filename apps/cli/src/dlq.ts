@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig, queueTuning, redisTarget } from '@reauth/config';
 import { getDeadLetter, listDeadLetters, openQueues, purgeDeadLetters, replayDeadLetter } from '@reauth/queues';
 import { createRedis } from '@reauth/redis';
+import { workQueueNames } from '@reauth/worker';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -13,7 +14,7 @@ export async function dlqCommand(argv: string[]): Promise<number> {
   const target = redisTarget(config);
   // The CLI may wait for Redis a little; it is not answering a webhook.
   const connection = createRedis(target, 'command', 'reauth-cli');
-  const queues = openQueues({ target, prefix: config.REDIS_PREFIX, tuning: queueTuning(config), connection });
+  const queues = openQueues({ target, prefix: config.REDIS_PREFIX, queues: workQueueNames, tuning: queueTuning(config), connection });
   try {
     switch (action) {
       case 'list': {

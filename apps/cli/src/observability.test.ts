@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ConfigError, parseConfig, roles as allRoles, trayUrls } from '@reauth/config';
 import type { NotificationDetail } from '@reauth/history';
 import { createRedis, type RedisClient } from '@reauth/redis';
-import { createTrayClient, createUserTokens, unlimitedBudget } from '@reauth/tray';
+import { unlimitedBudget } from '@reauth/rate-budget';
+import { createTrayClient, createUserTokens } from '@reauth/tray';
 import { adminAccess } from './admin.js';
 import { eventually, startStack, type Stack } from './pipeline/stack.js';
 

@@ -3,7 +3,7 @@ import { createHistory, notificationOfJob, type NotificationEventInput, type Not
 import type { IngressOptions } from '@reauth/ingress';
 import type { Logger } from '@reauth/logger';
 import { createMetrics, createReadiness, metricsHandler, type Metrics, type Readiness } from '@reauth/metrics';
-import { DEAD_LETTER_QUEUE, PermanentError, RateLimitedError, deadLetterId, isWorkQueue, type QueueSet } from '@reauth/queues';
+import { DEAD_LETTER_QUEUE, PermanentError, RateLimitedError, deadLetterId, type QueueSet } from '@reauth/queues';
 import type { RedisClient } from '@reauth/redis';
 import type { TrayHooks } from '@reauth/tray';
 import type { WorkerRuntimeOptions } from '@reauth/worker';
@@ -29,7 +29,7 @@ const webhookOutcomes = new Set(['accepted', 'duplicate', 'unavailable']);
 export function observe(config: Config, deps: { commands: RedisClient; queues: QueueSet; log: Logger }): Observability {
   const metrics = createMetrics();
   const queues = deps.queues.all();
-  metrics.watchQueues(queues.filter((q) => isWorkQueue(q.name)), deps.queues.get(DEAD_LETTER_QUEUE));
+  metrics.watchQueues(queues.filter((q) => q.name !== DEAD_LETTER_QUEUE), deps.queues.get(DEAD_LETTER_QUEUE));
   const history = createHistory(deps.commands, { prefix: config.REDIS_PREFIX, retentionDays: config.HISTORY_DAYS });
   const log = deps.log.child({ component: 'history' });
 

@@ -4,10 +4,10 @@ import { createDashboard } from '@reauth/dashboard';
 import { createIngress, createIngressServer } from '@reauth/ingress';
 import type { Logger } from '@reauth/logger';
 import { startMetricsServer } from '@reauth/metrics';
-import { isWorkQueue, openQueues, type WorkQueueName } from '@reauth/queues';
+import { openQueues } from '@reauth/queues';
 import { createRedis } from '@reauth/redis';
 import { trayServicesFromConfig } from '@reauth/tray';
-import { allProcessors, startWorkerRuntime, type WorkerRuntime } from '@reauth/worker';
+import { registeredModules, startWorkerRuntime, workQueueNames, type WorkerRuntime } from '@reauth/worker';
 import { adminAccess } from './admin.js';
 import { observe } from './observability.js';
 
@@ -25,9 +25,9 @@ export interface RunningRoles {
 export async function runRoles(config: Config, roles: readonly Role[], log: Logger): Promise<RunningRoles> {
   const target = redisTarget(config);
   const commands = createRedis(target, 'command', 'reauth-commands');
-  const queues = openQueues({ target, prefix: config.REDIS_PREFIX, tuning: queueTuning(config) });
+  const queues = openQueues({ target, prefix: config.REDIS_PREFIX, queues: workQueueNames, tuning: queueTuning(config) });
   const observed = observe(config, { commands, queues, log });
-  const services = trayServicesFromConfig(config, commands, observed.tray);
+  const services = trayServicesFromConfig(config, commands, queues, observed.tray);
   const closers: Array<() => Promise<void>> = [];
 
   let ingressUrl: string | undefined;
@@ -67,13 +67,13 @@ export async function runRoles(config: Config, roles: readonly Role[], log: Logg
     closers.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
   }
 
-  const workQueues = roles.filter((r): r is WorkQueueName => isWorkQueue(r));
+  const workQueues = roles.filter((r) => workQueueNames.includes(r));
   let runtime: WorkerRuntime | undefined;
   if (workQueues.length > 0) {
     const connection = createRedis(target, 'worker', 'reauth-worker');
     runtime = await startWorkerRuntime({
       queues: workQueues,
-      processors: allProcessors({ tray: services }),
+      modules: registeredModules({ tray: services }),
       queueSet: queues,
       connection,
       prefix: config.REDIS_PREFIX,

@@ -4,7 +4,7 @@ import { ExpressAdapter } from '@bull-board/express';
 import type { Router } from 'express';
 import { notificationOfJob } from '@reauth/history';
 import { redactSecrets } from '@reauth/logger';
-import { DEAD_LETTER_QUEUE, type QueueName, type QueueSet } from '@reauth/queues';
+import { DEAD_LETTER_QUEUE, type QueueSet } from '@reauth/queues';
 
 export const BOARD_PATH = '/queues';
 
@@ -13,7 +13,7 @@ export function jobUrl(queue: string, jobId: string): string {
   return `${BOARD_PATH}/queue/${encodeURIComponent(queue)}/${encodeURIComponent(jobId)}`;
 }
 
-const descriptions: Record<QueueName, string> = {
+const descriptions: Record<string, string> = {
   'token-lookup': 'Stage 1: get a Tray user token for the notification’s user',
   'instance-mapping': 'Stage 2: find the Solution Instances that use the expiring auth',
   notify: 'Stage 3: find the contact and send the re-auth email',
@@ -34,7 +34,7 @@ export function bullBoard(queues: QueueSet, readOnly: boolean): Router {
   const serverAdapter = new ExpressAdapter();
   serverAdapter.setBasePath(BOARD_PATH);
   const adapters = queues.all().map((queue) => {
-    const adapter = new BullMQAdapter(queue, { readOnlyMode: readOnly, description: descriptions[queue.name as QueueName] ?? '' });
+    const adapter = new BullMQAdapter(queue, { readOnlyMode: readOnly, description: descriptions[queue.name] ?? '' });
     adapter.setFormatter('name', jobLabel);
     adapter.setFormatter('data', (data) => redactSecrets(data));
     adapter.setFormatter('returnValue', (value) => redactSecrets(value));

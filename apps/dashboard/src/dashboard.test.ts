@@ -6,10 +6,11 @@ import request from 'supertest';
 import { createHistory, type NotificationHistory } from '@reauth/history';
 import { createLogger } from '@reauth/logger';
 import { createReadiness } from '@reauth/metrics';
-import { PermanentError, deadLetter, openQueues, queuePrefix, type QueueSet, type WorkQueueName } from '@reauth/queues';
+import { PermanentError, deadLetter, openQueues, queuePrefix, type QueueSet } from '@reauth/queues';
 import { createRedis, type RedisClient } from '@reauth/redis';
 import { startRedisServer, type RedisServer } from '@reauth/testkit';
 import { createDashboard, type DashboardOptions } from './index.js';
+import { workQueueNames } from '@reauth/worker';
 
 const credentials = { user: 'admin', password: `pw-${randomUUID()}` };
 const log = createLogger({ level: 'silent' });
@@ -45,7 +46,7 @@ interface World {
 /** A dashboard over a fresh prefix, listening on a loopback port (Origin checks need a fixed host). */
 async function world(overrides: Partial<DashboardOptions> = {}): Promise<World> {
   const prefix = `t${randomUUID().slice(0, 8)}`;
-  const queues = openQueues({ target: { url: redis.url }, prefix, tuning: { attempts: 1, backoffMs: 10 } });
+  const queues = openQueues({ target: { url: redis.url }, prefix, queues: workQueueNames, tuning: { attempts: 1, backoffMs: 10 } });
   opened.push(queues);
   const history = createHistory(commands, { prefix, retentionDays: 30 });
   const app = createDashboard({ queues, history, credentials, readOnly: false, readiness: createReadiness(() => queues.connection.ping()), log, ...overrides });
@@ -68,7 +69,7 @@ function stageJob(n: number, extra: Record<string, unknown> = {}) {
 }
 
 /** A real final failure: a notify job run by a real BullMQ worker that throws a PermanentError, then dead-lettered. */
-async function deadLettered(w: World, data: ReturnType<typeof stageJob>, queue: WorkQueueName = 'notify'): Promise<{ job: Job; entryId: string }> {
+async function deadLettered(w: World, data: ReturnType<typeof stageJob>, queue: string = 'notify'): Promise<{ job: Job; entryId: string }> {
   await w.queues.get(queue).add('tray.notify', data, { jobId: data.notificationId, attempts: 1 });
   const connection = createRedis({ url: redis.url }, 'worker');
   const failed = new Promise<Job>((resolve) => {

@@ -8,8 +8,10 @@ import { createLogger } from '@reauth/logger';
 import { openQueues, type QueueSet } from '@reauth/queues';
 import { createRedis, type RedisClient } from '@reauth/redis';
 import { startRedisServer, type RedisServer } from '@reauth/testkit';
-import { createReauthLinks, createTrayClient, unlimitedBudget } from '@reauth/tray';
+import { unlimitedBudget } from '@reauth/rate-budget';
+import { createReauthLinks, createTrayClient } from '@reauth/tray';
 import { createIngress, createIngressServer } from './index.js';
+import { workQueueNames } from '@reauth/worker';
 
 const token = `hook-${randomBytes(16).toString('hex')}`;
 const path = `/webhooks/tray/expired-auth?token=${token}`;
@@ -25,7 +27,7 @@ let keysBefore: string[];
 
 beforeAll(async () => {
   redis = await startRedisServer();
-  queues = openQueues({ target: { url: redis.url }, prefix: 'reauth', tuning: { attempts: 3, backoffMs: 100 } });
+  queues = openQueues({ target: { url: redis.url }, prefix: 'reauth', queues: workQueueNames, tuning: { attempts: 3, backoffMs: 100 } });
   if (queues.connection.status !== 'ready') await new Promise((r) => queues.connection.once('ready', r));
   inspect = createRedis({ url: redis.url }, 'command', 'inspect');
   const ingress = createIngress({

@@ -4,4 +4,4 @@
  * that fail for good, and pausing a whole queue when an upstream says to slow down.
  */
 export { startWorkerRuntime, type WorkerRuntime, type WorkerRuntimeOptions } from './runtime.js';
-export { allProcessors, type ProcessorServices } from './registry.js';
+export { registeredModules, workQueueNames, type ProcessorServices } from './registry.js';

@@ -9,18 +9,16 @@ import {
   queueConfig,
   queuePrefix,
   reconcileDeadLetters,
-  runProcessor,
-  type JobName,
-  type Processor,
+  runJob,
+  type ModuleHandlers,
   type QueueSet,
   type QueueTuning,
-  type WorkQueueName,
 } from '@reauth/queues';
 import type { RedisClient } from '@reauth/redis';
 
 export interface WorkerRuntimeOptions {
-  queues: readonly WorkQueueName[];
-  processors: readonly Processor[];
+  queues: readonly string[];
+  modules: readonly ModuleHandlers[];
   /** Producers for stage hand-offs and the dead-letter queue. */
   queueSet: QueueSet;
   /** Blocking connection for BullMQ workers (maxRetriesPerRequest: null). */
@@ -28,7 +26,7 @@ export interface WorkerRuntimeOptions {
   prefix: string;
   tuning: QueueTuning;
   log: Logger;
-  onJobDone?: (queue: WorkQueueName, job: Job, outcome: 'completed' | 'failed' | 'retrying', durationMs: number) => void;
+  onJobDone?: (queue: string, job: Job, outcome: 'completed' | 'failed' | 'retrying', durationMs: number) => void;
 }
 
 export interface WorkerRuntime {
@@ -38,7 +36,8 @@ export interface WorkerRuntime {
 }
 
 export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise<WorkerRuntime> {
-  const registry = buildRegistry(options.processors);
+  const registry = buildRegistry(options.modules);
+  const queueDefs = Object.assign({}, ...options.modules.map((m) => m.queues)) as ModuleHandlers['queues'];
   const { log, queueSet } = options;
 
   const copied = await reconcileDeadLetters(queueSet, options.queues);
@@ -47,15 +46,17 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
   const copying = new Set<Promise<void>>();
 
   const workers = options.queues.map((name) => {
-    const config = queueConfig(name, options.tuning);
+    const def = queueDefs[name];
+    if (!def) throw new Error(`no module declares queue ${name}`);
+    const config = queueConfig(name, def, options.tuning);
     const worker: Worker = new Worker(
       name,
       async (job: Job, token?: string) => {
-        const processor = registry.get(job.name as JobName);
+        const registered = registry.get(job.name);
         const jobLog = log.child({ queue: name, jobId: job.id, job: job.name, attempt: job.attemptsMade + 1 });
-        if (!processor) throw new Error(`no processor for job ${job.name}`);
+        if (!registered) throw new Error(`no processor for job ${job.name}`);
         try {
-          return await runProcessor(processor, { job, log: jobLog, queues: queueSet });
+          return await runJob(registered, { job, log: jobLog });
         } catch (err) {
           if (err instanceof RateLimitedError) {
             // Park the whole queue (every process) and put this job back without spending an attempt.

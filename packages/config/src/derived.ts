@@ -9,13 +9,12 @@ export function redisTarget(config: Config): { url: string } | { clusterNodes: s
 }
 
 export function queueTuning(config: Config) {
-  const concurrency = config.WORKER_CONCURRENCY;
   return {
     attempts: config.JOB_ATTEMPTS,
     backoffMs: config.JOB_BACKOFF_MS,
     lockDurationMs: config.JOB_LOCK_MS,
     stalledIntervalMs: config.JOB_STALLED_INTERVAL_MS,
-    ...(concurrency ? { concurrency: { 'token-lookup': concurrency, 'instance-mapping': concurrency, notify: concurrency } } : {}),
+    ...(config.WORKER_CONCURRENCY ? { concurrency: config.WORKER_CONCURRENCY } : {}),
   };
 }
 

@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import type { RedisClient } from '@reauth/redis';
+import { defineScript, type RedisClient } from '@reauth/redis';
 import {
   historyFilterSchema,
   notificationEventSchema,
@@ -90,6 +89,7 @@ redis.call('PEXPIREAT', rec, str(expireAt))
 redis.call('PEXPIREAT', evs, str(expireAt))
 return 1
 `;
+const recordScript = defineScript(RECORD_SCRIPT);
 
 /**
  * The notification timeline in Redis. Every key shares the `{history}` hash tag: on a Cluster the
@@ -100,21 +100,6 @@ return 1
  * HISTORY_DAYS after the webhook; the shared indexes are trimmed by the same cutoff on each write.
  * Roughly 2 KB per notification (record, ~10 events, 5 index entries).
  */
-const RECORD_SHA = createHash('sha1').update(RECORD_SCRIPT).digest('hex');
-
-/**
- * Sends the script by its SHA (EVALSHA) and only falls back to the full text when Redis does not
- * know it yet (first use, restart, or a new cluster node): the 2 KB script is not resent per event.
- */
-async function evalRecordScript(redis: RedisClient, numKeys: number, args: string[]): Promise<unknown> {
-  try {
-    return await redis.evalsha(RECORD_SHA, numKeys, ...args);
-  } catch (err) {
-    if (!(err instanceof Error) || !err.message.startsWith('NOSCRIPT')) throw err;
-    return redis.eval(RECORD_SCRIPT, numKeys, ...args);
-  }
-}
-
 export function createHistory(redis: RedisClient, options: HistoryOptions): NotificationHistory {
   const base = `${options.prefix}:{history}`;
   const retentionMs = options.retentionDays * DAY_MS;
@@ -149,7 +134,7 @@ export function createHistory(redis: RedisClient, options: HistoryOptions): Noti
       const payload = notificationEventSchema.parse({ ...event, at, ...(event.detail ? { detail: event.detail.slice(0, 500) } : {}) });
       const next = statusAfter[payload.kind];
       const ext = subject.externalUserId;
-      await evalRecordScript(redis, 6 + notificationStatuses.length, [
+      await recordScript.run(redis, [
         keys.record(id),
         keys.events(id),
         keys.all,
@@ -157,6 +142,7 @@ export function createHistory(redis: RedisClient, options: HistoryOptions): Noti
         keys.user(subject.userId),
         ext ? keys.ext(ext) : keys.record(id),
         ...notificationStatuses.map(keys.status),
+      ], [
         id,
         String(now()),
         String(retentionMs),

@@ -1,19 +1,21 @@
 import { Queue } from 'bullmq';
 import { createRedis, type RedisClient, type RedisTarget } from '@reauth/redis';
-import { allQueueNames, isWorkQueue, type QueueName } from './names.js';
-import { queueConfig, type QueueTuning } from './queue-config.js';
+import { DEAD_LETTER_QUEUE } from './names.js';
+import { jobOptions, type QueueTuning } from './queue-config.js';
 
 /**
  * Each queue gets its own hash tag, so all keys of one queue share a Redis Cluster slot (BullMQ's
  * multi-key scripts need that) while different queues spread over the cluster.
  */
-export function queuePrefix(base: string, queue: QueueName): string {
+export function queuePrefix(base: string, queue: string): string {
   return `${base}:{${queue}}`;
 }
 
 export interface QueueSet {
-  get(name: QueueName): Queue;
+  get(name: string): Queue;
   all(): Queue[];
+  /** The work queues (every queue but the dead-letter queue). */
+  workQueues: readonly string[];
   connection: RedisClient;
   close(): Promise<void>;
 }
@@ -22,25 +24,28 @@ export interface QueueSetOptions {
   target: RedisTarget;
   prefix: string;
   tuning: QueueTuning;
+  /** The work queues of the registered modules. */
+  queues: readonly string[];
   /** Reuse a connection (the caller quits it); by default a fail-fast producer connection is opened. */
   connection?: RedisClient;
 }
 
-/** Producer handles for every queue, each with its queue's default job options. */
-export function openQueues({ target, prefix, tuning, connection }: QueueSetOptions): QueueSet {
+/** Producer handles for every queue, each with the work queues' default job options. */
+export function openQueues({ target, prefix, tuning, queues: workQueues, connection }: QueueSetOptions): QueueSet {
   const conn = connection ?? createRedis(target, 'producer', 'reauth-producer');
-  const queues = new Map<QueueName, Queue>(
-    allQueueNames.map((name) => [
+  const queues = new Map<string, Queue>(
+    [...workQueues, DEAD_LETTER_QUEUE].map((name) => [
       name,
       new Queue(name, {
         connection: conn,
         prefix: queuePrefix(prefix, name),
-        defaultJobOptions: isWorkQueue(name) ? queueConfig(name, tuning).jobOptions : { removeOnComplete: false },
+        defaultJobOptions: name === DEAD_LETTER_QUEUE ? { removeOnComplete: false } : jobOptions(tuning),
       }),
     ]),
   );
   return {
     connection: conn,
+    workQueues,
     get(name) {
       const queue = queues.get(name);
       if (!queue) throw new Error(`unknown queue ${name}`);

@@ -1,10 +1,10 @@
 import type { Job, Queue } from 'bullmq';
 import { z } from 'zod';
-import { DEAD_LETTER_QUEUE, isWorkQueue, workQueueNames, type WorkQueueName } from './names.js';
+import { DEAD_LETTER_QUEUE } from './names.js';
 import type { QueueSet } from './connection.js';
 
 export const deadLetterSchema = z.object({
-  sourceQueue: z.enum(workQueueNames),
+  sourceQueue: z.string(),
   jobName: z.string(),
   jobId: z.string(),
   data: z.unknown(),
@@ -28,7 +28,7 @@ export function deadLetterId(sourceQueue: string, jobId: string): string {
 }
 
 /** Copies a finally-failed job into the dead-letter queue; safe to call twice for one job. */
-export async function deadLetter(queues: QueueSet, sourceQueue: WorkQueueName, job: Job): Promise<void> {
+export async function deadLetter(queues: QueueSet, sourceQueue: string, job: Job): Promise<void> {
   const entry: DeadLetterEntry = {
     sourceQueue,
     jobName: job.name,
@@ -50,7 +50,7 @@ export async function deadLetter(queues: QueueSet, sourceQueue: WorkQueueName, j
  * A process can die between a job's final failure and its copy into the dead-letter queue.
  * At startup, copy every failed job that has no entry yet (deterministic entry ids make this idempotent).
  */
-export async function reconcileDeadLetters(queues: QueueSet, sources: readonly WorkQueueName[]): Promise<number> {
+export async function reconcileDeadLetters(queues: QueueSet, sources: readonly string[]): Promise<number> {
   const dlq = queues.get(DEAD_LETTER_QUEUE);
   let copied = 0;
   for (const source of sources) {
@@ -93,7 +93,7 @@ export async function replayDeadLetter(queues: QueueSet, id: string): Promise<st
   const job = await dlq.getJob(id);
   if (!job) throw new Error(`no dead-letter entry ${id}`);
   const entry = deadLetterSchema.parse(job.data);
-  if (!isWorkQueue(entry.sourceQueue)) throw new Error(`entry ${id} names unknown queue ${entry.sourceQueue}`);
+  if (!queues.workQueues.includes(entry.sourceQueue)) throw new Error(`entry ${id} names unknown queue ${entry.sourceQueue}`);
   const replayJobId = `${entry.jobId}.replay-${Date.now()}`;
   await queues.get(entry.sourceQueue).add(entry.jobName, entry.data, { jobId: replayJobId });
   await job.updateData({ ...entry, replayedAt: Date.now(), replayJobId });

@@ -1,20 +1,26 @@
-/** Work queues; each is also the name of the worker role that consumes it. */
-export const workQueueNames = ['token-lookup', 'instance-mapping', 'notify'] as const;
-export type WorkQueueName = (typeof workQueueNames)[number];
+import type { JobsOptions } from 'bullmq';
+import type { z } from 'zod';
 
 export const DEAD_LETTER_QUEUE = 'dead-letter';
-export type QueueName = WorkQueueName | typeof DEAD_LETTER_QUEUE;
-export const allQueueNames: readonly QueueName[] = [...workQueueNames, DEAD_LETTER_QUEUE];
 
-/** Every job reauth knows, and the queue it runs on. A job here without a processor stops startup. */
-export const jobQueues = {
-  'tray.token-lookup': 'token-lookup',
-  'tray.instance-mapping': 'instance-mapping',
-  'tray.notify': 'notify',
-} as const satisfies Record<string, WorkQueueName>;
-export type JobName = keyof typeof jobQueues;
-export const jobNames = Object.keys(jobQueues) as JobName[];
-
-export function isWorkQueue(name: string): name is WorkQueueName {
-  return (workQueueNames as readonly string[]).includes(name);
+/** A job: the queue it runs on and the schema of its payload. */
+export interface JobDef<S extends z.ZodType = z.ZodType> {
+  queue: string;
+  schema: S;
 }
+export type JobCatalog = Record<string, JobDef>;
+
+/** A work queue and the concurrency its bottleneck suggests; each is also a worker role. */
+export interface QueueDef {
+  concurrency: number;
+}
+
+/**
+ * Keeps the literal job names and schemas, so `enqueue('tray.notify', data)` is checked against
+ * that job's schema and queue at compile time.
+ */
+export const defineJobs = <C extends JobCatalog>(catalog: C): C => catalog;
+
+export type JobPayload<C extends JobCatalog, K extends keyof C> = z.input<C[K]['schema']>;
+
+export type Enqueue<C extends JobCatalog> = <K extends keyof C & string>(name: K, data: JobPayload<C, K>, options?: JobsOptions) => Promise<{ id?: string | undefined }>;

@@ -1,5 +1,5 @@
 import type { JobsOptions, WorkerOptions } from 'bullmq';
-import type { WorkQueueName } from './names.js';
+import type { QueueDef } from './names.js';
 
 export interface QueueTuning {
   attempts: number;
@@ -7,11 +7,12 @@ export interface QueueTuning {
   /** Shorter lock/stall timings make crash recovery fast in tests. */
   lockDurationMs?: number;
   stalledIntervalMs?: number;
-  concurrency?: Partial<Record<WorkQueueName, number>>;
+  /** WORKER_CONCURRENCY: overrides every queue's own concurrency. */
+  concurrency?: number;
 }
 
 export interface QueueConfig {
-  name: WorkQueueName;
+  name: string;
   jobOptions: JobsOptions;
   workerOptions: Pick<WorkerOptions, 'concurrency' | 'lockDuration' | 'stalledInterval' | 'maxStalledCount' | 'limiter'>;
 }
@@ -25,24 +26,23 @@ const DAY_S = 24 * 3600;
  */
 const pauseOnlyLimiter = { max: 1_000_000, duration: 1_000 };
 
-/**
- * Concurrency reflects each stage's bottleneck: the two Tray stages share one org-wide rate budget,
- * so more concurrency only queues on the limiter; notify waits on SMTP round trips.
- */
-const defaultConcurrency: Record<WorkQueueName, number> = { 'token-lookup': 20, 'instance-mapping': 20, notify: 50 };
+/** Default job options of every work queue; a queue's own definition sets its concurrency. */
+export function jobOptions(tuning: QueueTuning): JobsOptions {
+  return {
+    attempts: tuning.attempts,
+    backoff: { type: 'exponential', delay: tuning.backoffMs, jitter: 0.5 },
+    // Completed jobs stay a week so a re-added stage job with the same id is ignored, not rerun.
+    removeOnComplete: { age: 7 * DAY_S, count: 100_000 },
+    removeOnFail: { age: 30 * DAY_S },
+  };
+}
 
-export function queueConfig(name: WorkQueueName, tuning: QueueTuning): QueueConfig {
+export function queueConfig(name: string, def: QueueDef, tuning: QueueTuning): QueueConfig {
   return {
     name,
-    jobOptions: {
-      attempts: tuning.attempts,
-      backoff: { type: 'exponential', delay: tuning.backoffMs, jitter: 0.5 },
-      // Completed jobs stay a week so a re-added stage job with the same id is ignored, not rerun.
-      removeOnComplete: { age: 7 * DAY_S, count: 100_000 },
-      removeOnFail: { age: 30 * DAY_S },
-    },
+    jobOptions: jobOptions(tuning),
     workerOptions: {
-      concurrency: tuning.concurrency?.[name] ?? defaultConcurrency[name],
+      concurrency: tuning.concurrency ?? def.concurrency,
       lockDuration: tuning.lockDurationMs ?? 30_000,
       stalledInterval: tuning.stalledIntervalMs ?? 30_000,
       maxStalledCount: 2,

@@ -4,3 +4,4 @@
  */
 export { createRedis, type RedisClient, type RedisRole, type RedisTarget } from './connection.js';
 export { startRedisServer, freePort, RedisServerMissingError, type RedisServer, type RedisServerOptions } from './server.js';
+export { defineScript, type RedisScript } from './script.js';

@@ -3,7 +3,7 @@ import { PermanentError, RateLimitedError, TransientError } from '@reauth/queues
 import { startFakeTray, type FakeTray } from '@reauth/testkit';
 import { createTrayClient } from './client.js';
 import { UserTokenRejectedError } from './errors.js';
-import { unlimitedBudget } from './rate-budget.js';
+import { unlimitedBudget } from '@reauth/rate-budget';
 
 const masterToken = 'master-secret-token-value';
 let tray: FakeTray;

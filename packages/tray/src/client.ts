@@ -9,7 +9,7 @@ import {
   type SolutionInstanceNode,
 } from './documents.js';
 import { classifyTrayError, type TokenKind } from './errors.js';
-import type { RateBudget } from './rate-budget.js';
+import type { RateBudget } from '@reauth/rate-budget';
 
 export interface TrayClientOptions {
   graphqlUrl: string;

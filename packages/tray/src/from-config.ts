@@ -2,10 +2,12 @@ import { createContactLookup, type ContactSource } from '@reauth/contacts';
 import { trayUrls, type Config } from '@reauth/config';
 import { createMailer } from '@reauth/email';
 import { createLinkSigner } from '@reauth/links';
+import { enqueuer, type QueueSet } from '@reauth/queues';
 import type { RedisClient } from '@reauth/redis';
 import { createTrayClient, type TrayClientOptions } from './client.js';
+import { trayJobs } from './jobs.js';
 import { createReauthLinks } from './links.js';
-import { createRateBudget } from './rate-budget.js';
+import { createRateBudget } from '@reauth/rate-budget';
 import { createSentMarkers } from './sent-markers.js';
 import type { PipelineHooks, TrayServices } from './services.js';
 import { createUserTokens } from './token-cache.js';
@@ -38,7 +40,7 @@ export interface TrayHooks extends Pick<TrayClientOptions, 'onCall'>, PipelineHo
 }
 
 /** Builds each Tray service on first use from the validated config and one command connection. */
-export function trayServicesFromConfig(config: Config, redis: RedisClient, hooks: TrayHooks = {}): TrayServicesHandle {
+export function trayServicesFromConfig(config: Config, redis: RedisClient, queues: QueueSet, hooks: TrayHooks = {}): TrayServicesHandle {
   const { onCall, onBudgetWait, onStep, onEmail } = hooks;
   const linkSecret = () => required(config.LINK_SECRET, 'LINK_SECRET');
   const tray = once(() =>
@@ -71,6 +73,7 @@ export function trayServicesFromConfig(config: Config, redis: RedisClient, hooks
       }),
     ),
     sent: once(() => createSentMarkers(redis, config.REDIS_PREFIX)),
+    enqueue: enqueuer(trayJobs, queues),
     settings: { notifyUnusedAuths: config.NOTIFY_UNUSED_AUTHS, linkTtlDays: config.LINK_TTL_DAYS },
     hooks: { ...(onStep ? { onStep } : {}), ...(onEmail ? { onEmail } : {}) },
     close() {

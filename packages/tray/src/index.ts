@@ -6,7 +6,6 @@
 export * from './payload.js';
 export * from './documents.js';
 export * from './errors.js';
-export * from './rate-budget.js';
 export * from './client.js';
 export * from './token-cache.js';
 export * from './intake.js';
@@ -14,5 +13,6 @@ export * from './links.js';
 export * from './sent-markers.js';
 export * from './email.js';
 export * from './services.js';
-export * from './processors/index.js';
+export * from './jobs.js';
+export { affectedInstances } from './processors/instance-mapping.js';
 export * from './from-config.js';

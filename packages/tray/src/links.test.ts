@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { createLinkSigner } from '@reauth/links';
 import { createReauthLinks } from './links.js';
-import { affectedInstances } from './processors/index.js';
+import { affectedInstances } from './processors/instance-mapping.js';
 import type { TrayJob } from './payload.js';
 
 const job: TrayJob = {

@@ -1,7 +1,9 @@
 import type { ContactLookup } from '@reauth/contacts';
 import type { NotificationEventInput } from '@reauth/history';
 import type { Mailer } from '@reauth/email';
+import type { Enqueue } from '@reauth/queues';
 import type { TrayClient } from './client.js';
+import type { TrayJobs } from './jobs.js';
 import type { ReauthLinks } from './links.js';
 import type { TrayJob } from './payload.js';
 import type { SentMarkers } from './sent-markers.js';
@@ -18,6 +20,8 @@ export interface TrayServices {
   contacts(): ContactLookup;
   links(): ReauthLinks;
   sent(): SentMarkers;
+  /** Hands a notification to its next stage. */
+  enqueue: Enqueue<TrayJobs>;
   settings: { notifyUnusedAuths: boolean; linkTtlDays: number };
   /** What the process records about each notification; absent, nothing is recorded. */
   hooks?: PipelineHooks;

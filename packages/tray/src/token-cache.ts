@@ -1,5 +1,6 @@
-import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { RedisClient } from '@reauth/redis';
+import { createVault } from '@reauth/vault';
 import type { TrayClient } from './client.js';
 
 export interface UserTokens {
@@ -26,34 +27,18 @@ const LOCK_MS = 5_000;
  * shows one in clear. A short mint lock keeps a burst of one user's auths to one `authorize` call.
  */
 export function createUserTokens(options: UserTokenOptions): UserTokens {
-  const key = Buffer.from(hkdfSync('sha256', options.secret, 'reauth', 'reauth-token-cache-v1', 32));
+  const vault = createVault(options.secret, 'reauth-token-cache-v1');
   const ttl = options.ttlSeconds ?? 86_400;
   const userKey = (userId: string) => `${options.keyPrefix}:tray:user-token:${createHash('sha256').update(userId).digest('hex')}`;
 
-  const seal = (plain: string): string => {
-    const iv = randomBytes(12);
-    const cipher = createCipheriv('aes-256-gcm', key, iv);
-    const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
-    return Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64');
-  };
-  const open = (sealed: string): string | undefined => {
-    const raw = Buffer.from(sealed, 'base64');
-    try {
-      const decipher = createDecipheriv('aes-256-gcm', key, raw.subarray(0, 12));
-      decipher.setAuthTag(raw.subarray(12, 28));
-      return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8');
-    } catch {
-      return undefined; // sealed under another key (rotated secret): mint a new one
-    }
-  };
-
   const read = async (userId: string) => {
     const sealed = await options.redis.get(userKey(userId));
-    return sealed ? open(sealed) : undefined;
+    // Sealed under another key (a rotated secret): undefined, so a new one is minted.
+    return sealed ? vault.open(sealed) : undefined;
   };
   const mint = async (userId: string) => {
     const token = await options.tray.authorize(userId);
-    await options.redis.set(userKey(userId), seal(token), 'EX', ttl);
+    await options.redis.set(userKey(userId), vault.seal(token), 'EX', ttl);
     return token;
   };
 

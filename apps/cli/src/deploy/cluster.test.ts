@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { parseConfig, roles } from '@reauth/config';
 import { createLogger } from '@reauth/logger';
-import { allQueueNames, queuePrefix } from '@reauth/queues';
+import { DEAD_LETTER_QUEUE, queuePrefix } from '@reauth/queues';
+import { workQueueNames } from '@reauth/worker';
 import { createRedis, freePort, type RedisClient } from '@reauth/redis';
 import { startContactsServer, startFakeTray, startSmtpCapture, type ContactsServer, type FakeTray, type SmtpCapture } from '@reauth/testkit';
 import { runRoles, type RunningRoles } from '../process.js';
@@ -102,7 +103,7 @@ describe('on a 3-master Redis Cluster', () => {
       const mastersPerQueue = new Map<string, Set<number>>();
       for (const [index, master] of masters.entries()) {
         for (const key of await master.keys(`${prefix}:*`)) {
-          const queue = allQueueNames.find((q) => key.startsWith(`${queuePrefix(prefix, q)}:`));
+          const queue = [...workQueueNames, DEAD_LETTER_QUEUE].find((q) => key.startsWith(`${queuePrefix(prefix, q)}:`));
           if (!queue) continue;
           slotsPerQueue.set(queue, (slotsPerQueue.get(queue) ?? new Set()).add(Number(await master.call('CLUSTER', 'KEYSLOT', key))));
           mastersPerQueue.set(queue, (mastersPerQueue.get(queue) ?? new Set()).add(index));

@@ -1,7 +1,7 @@
 import { parseEnv } from 'node:util';
 import { describe, expect, it } from '@jest/globals';
 import { ConfigError, envSchema, parseConfig, parseRoles, roles, type Role } from '@reauth/config';
-import { isWorkQueue } from '@reauth/queues';
+import { workQueueNames } from '@reauth/worker';
 import { loadCompose, readRepoFile, type ComposeService } from './compose-file.js';
 
 // The compose files and the config schema are edited apart; these checks keep them in step.
@@ -52,7 +52,7 @@ describe('docker-compose.yml', () => {
     const services = appServices(base);
     expect(new Set(services.flatMap((s) => s.roles))).toEqual(new Set(roles));
     for (const { name, service, roles: r } of services) {
-      if (!r.some(isWorkQueue)) continue;
+      if (!r.some((role) => workQueueNames.includes(role))) continue;
       // One role per worker service, so each scales on its own bottleneck.
       expect({ name, roles: r }).toEqual({ name: `worker-${r[0]}`, roles: [r[0]] });
       expect({ name, container_name: service.container_name, ports: service.ports }).toEqual({ name, container_name: undefined, ports: undefined });

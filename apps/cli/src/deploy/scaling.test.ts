@@ -4,6 +4,7 @@ import { openQueues, type QueueSet } from '@reauth/queues';
 import { startContactsServer, startFakeTray, startRedisServer, startSmtpCapture, type ContactsServer, type FakeTray, type RedisServer, type SmtpCapture } from '@reauth/testkit';
 import { enqueueExpiredAuth } from '@reauth/tray';
 import { sourceCommand, startNode, type Child, type LogLine } from './child-process.js';
+import { workQueueNames } from '@reauth/worker';
 
 // Horizontal scaling as `docker compose up --scale worker-notify=3` does it: separate OS processes
 // of one role, sharing nothing but Redis.
@@ -56,7 +57,7 @@ beforeAll(async () => {
   // A small concurrency per process, so no one process can take the whole backlog at once.
   notifiers = Array.from({ length: NOTIFY_PROCESSES }, () => startNode(sourceCommand('notify'), { ...env, WORKER_CONCURRENCY: '2' }));
   await Promise.all([feeder, ...notifiers].map((c) => c.waitForLine((l) => l.msg === 'workers started', 30_000)));
-  queues = openQueues({ target: { url: redis.url }, prefix, tuning: { attempts: 3, backoffMs: 200 } });
+  queues = openQueues({ target: { url: redis.url }, prefix, queues: workQueueNames, tuning: { attempts: 3, backoffMs: 200 } });
 });
 
 afterAll(async () => {

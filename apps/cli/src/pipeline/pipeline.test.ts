@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { listDeadLetters, type WorkQueueName } from '@reauth/queues';
+import { listDeadLetters } from '@reauth/queues';
 import { eventually, startStack, type Stack } from './stack.js';
 
 let stack: Stack;
@@ -33,7 +33,7 @@ async function accept(body: unknown): Promise<string> {
   return json.id;
 }
 
-async function finished(queue: WorkQueueName, id: string) {
+async function finished(queue: string, id: string) {
   return eventually(`${queue} job ${id} to finish`, async () => {
     const job = await stack.queues.get(queue).getJob(id);
     // finishedOn comes from the same read as returnvalue: a job read just before it finished has neither.

@@ -14,6 +14,7 @@ import {
   type SmtpCapture,
 } from '@reauth/testkit';
 import { runRoles, type RunningRoles } from '../process.js';
+import { workQueueNames } from '@reauth/worker';
 
 /** Everything the pipeline talks to, real and local, plus reauth itself running the given roles. */
 export interface Stack {
@@ -69,7 +70,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     roles,
   );
   const running = await runRoles(config, roles, createLogger({ level: 'silent' }));
-  const queues = openQueues({ target: redisTarget(config), prefix: config.REDIS_PREFIX, tuning: queueTuning(config) });
+  const queues = openQueues({ target: redisTarget(config), prefix: config.REDIS_PREFIX, queues: workQueueNames, tuning: queueTuning(config) });
   const ingressUrl = running.ingressUrl ?? '';
 
   return {

@@ -1,18 +1,15 @@
-import { defineProcessor } from '@reauth/queues';
-import { trayJobSchema } from '../payload.js';
+import type { Handler } from '@reauth/queues';
+import type { trayJobSchema } from '../payload.js';
 import type { TrayServices } from '../services.js';
 import { recordStep } from './steps.js';
 
 /** Makes sure a user token for the notification's user is cached, then hands over to mapping. */
-export const tokenLookupProcessor = (services: TrayServices) =>
-  defineProcessor({
-    jobName: 'tray.token-lookup',
-    schema: trayJobSchema,
-    async process(data, ctx) {
-      const { cached } = await services.tokens().get(data.auth.user_id);
-      await recordStep(services, data, ctx, { kind: 'token-obtained', detail: cached ? 'user token from the cache' : 'user token minted' });
-      // Same job id as the notification: a retry after this add cannot enqueue the next stage twice.
-      await ctx.queues.get('instance-mapping').add('tray.instance-mapping', data, { jobId: data.notificationId });
-      return { tokenCached: cached };
-    },
-  });
+export const tokenLookupHandler =
+  (services: TrayServices): Handler<typeof trayJobSchema> =>
+  async (data, ctx) => {
+    const { cached } = await services.tokens().get(data.auth.user_id);
+    await recordStep(services, data, ctx, { kind: 'token-obtained', detail: cached ? 'user token from the cache' : 'user token minted' });
+    // Same job id as the notification: a retry after this add cannot enqueue the next stage twice.
+    await services.enqueue('tray.instance-mapping', data, { jobId: data.notificationId });
+    return { tokenCached: cached };
+  };

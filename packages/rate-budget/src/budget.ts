@@ -1,14 +1,14 @@
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { RedisClient } from '@reauth/redis';
 
-/** Takes one Tray call from the org-wide budget, waiting for the next window when it is spent. */
+/** Takes one call from an upstream's shared budget, waiting for the next window when it is spent. */
 export interface RateBudget {
   take(): Promise<void>;
 }
 
 /**
- * Tray limits requests per org (30/s, bursts to 50), not per client, so every process draws from
- * one Redis counter. The default 25/s leaves headroom for clock skew between windows.
+ * Upstreams limit requests per account (Tray per org, JourneyApps per deployment), not per
+ * client, so every process draws from one Redis counter under `keyPrefix`.
  */
 export function createRateBudget(redis: RedisClient, keyPrefix: string, perSecond: number, onWait?: () => void): RateBudget {
   const limiter = new RateLimiterRedis({ storeClient: redis, keyPrefix, points: perSecond, duration: 1 });
@@ -16,7 +16,7 @@ export function createRateBudget(redis: RedisClient, keyPrefix: string, perSecon
     async take() {
       for (;;) {
         try {
-          await limiter.consume('tray');
+          await limiter.consume('calls');
           return;
         } catch (res) {
           if (!(res instanceof RateLimiterRes)) throw res;
