@@ -4,7 +4,8 @@ export { parseConfig, queueTuning, redisTarget, type Config } from '../../packag
 export { createRedis, freePort, type RedisClient } from '../../packages/redis/src/index.js';
 export { openQueues, type QueueSet } from '../../packages/queues/src/index.js';
 export { workQueueNames } from '../../apps/worker/src/index.js';
-export { enqueueExpiredAuth, renderReauthEmail, trayExpiredAuthSchema, type TrayExpiredAuth } from '../../packages/tray/src/index.js';
+export { enqueueExpiredAuth, trayEmail, trayExpiredAuthSchema, type TrayExpiredAuth } from '../../packages/tray/src/index.js';
+export { renderEmail } from '../../packages/email/src/index.js';
 export {
   startContactsServer,
   startFakeTray,

@@ -4,19 +4,18 @@
  * bench's "go". Env: SMTP_URL, MAIL_COUNT.
  */
 import { nodemailer } from '../lib/vendor.js';
-import { renderReauthEmail } from '../lib/workspace.js';
+import { renderEmail, trayEmail } from '../lib/workspace.js';
 
 const count = Number(process.env.MAIL_COUNT);
 const transport = nodemailer.createTransport({ url: process.env.SMTP_URL, pool: true, maxConnections: 5, maxMessages: 1_000 } as Parameters<
   typeof nodemailer.createTransport
 >[0]);
-const email = renderReauthEmail({
-  auth: { authentication_name: "Ada's Salesforce", service_name: 'salesforce', user_id: 'u-1', authId: 'a-1', external_user_id: 'x-1' },
-  instances: [{ id: 'si-1', name: 'Salesforce nightly sync', externalId: 'external_salesforce_0' }],
-  links: [{ label: "Ada's Salesforce", url: `https://reauth.example.com/reauth/${'x'.repeat(220)}` }],
-  linkExpiresAt: new Date(),
-  recipientName: 'Ada Lovelace',
-});
+const now = Date.now();
+const record = { context: { serviceName: 'salesforce', authenticationName: "Ada's Salesforce", instances: [{ id: 'si-1', name: 'Salesforce nightly sync', externalId: 'external_salesforce_0' }] } };
+const email = renderEmail(
+  trayEmail(record, { send: 0, total: 3, link: `https://reauth.example.com/reauth/${'x'.repeat(120)}`, linkExpiresAt: now + 14 * 86_400_000, now }),
+  { linkExpiresAt: now + 14 * 86_400_000, recipientName: 'Ada Lovelace' },
+);
 
 async function sendAll(): Promise<void> {
   let nextIndex = 0;

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig, queueTuning, redisTarget } from '@reauth/config';
 import { getDeadLetter, listDeadLetters, openQueues, purgeDeadLetters, replayDeadLetter } from '@reauth/queues';
 import { createRedis } from '@reauth/redis';
-import { workQueueNames } from '@reauth/worker';
+import { providerSwitches, workQueueNames } from '@reauth/worker';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -10,7 +10,7 @@ const out = (line: string) => process.stdout.write(`${line}\n`);
 export async function dlqCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, options: { all: { type: 'boolean' }, json: { type: 'boolean' } }, allowPositionals: true });
   const [action, id] = positionals;
-  const config = loadConfig([]);
+  const config = loadConfig([], providerSwitches);
   const target = redisTarget(config);
   // The CLI may wait for Redis a little; it is not answering a webhook.
   const connection = createRedis(target, 'command', 'reauth-cli');

@@ -5,6 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { loadConfig, parseRoles } from '@reauth/config';
+import { providerSwitches } from '@reauth/worker';
 import { createLogger } from '@reauth/logger';
 import { dlqCommand } from './dlq.js';
 import { runDemo } from './demo.js';
@@ -13,7 +14,7 @@ import { runRoles } from './process.js';
 import { onShutdown } from './shutdown.js';
 
 const usage = `usage:
-  reauth start [--roles ingress,token-lookup,instance-mapping,notify,dashboard]
+  reauth start [--roles ingress,token-lookup,instance-mapping,notify,reminders,dashboard]
   reauth demo
   reauth dlq list | show <id> | replay <id> | replay --all | purge`;
 
@@ -29,8 +30,9 @@ async function start(argv: string[]): Promise<void> {
   const log = createLogger({ name: `reauth[${roles.join(',')}]` });
   const needsEmbedded = !process.env.REDIS_URL && !process.env.REDIS_CLUSTER_NODES;
   const redis = needsEmbedded ? await embeddedRedis(log, { persistent: true }) : undefined;
-  const config = loadConfig(roles, redis ? { ...process.env, REDIS_URL: redis.url } : process.env);
-  const running = await runRoles(config, roles, log);
+  const env = redis ? { ...process.env, REDIS_URL: redis.url } : process.env;
+  const config = loadConfig(roles, providerSwitches, env);
+  const running = await runRoles(config, roles, log, env);
   onShutdown(log, async () => {
     await running.stop();
     await redis?.stop();

@@ -6,10 +6,11 @@ import type { Logger } from '@reauth/logger';
 import { startMetricsServer } from '@reauth/metrics';
 import { openQueues } from '@reauth/queues';
 import { createRedis } from '@reauth/redis';
-import { trayServicesFromConfig } from '@reauth/tray';
-import { registeredModules, startWorkerRuntime, workQueueNames, type WorkerRuntime } from '@reauth/worker';
+import { startWorkerRuntime, workQueueNames, type WorkerRuntime } from '@reauth/worker';
 import { adminAccess } from './admin.js';
+import { startCore } from './core.js';
 import { observe } from './observability.js';
+import { startReminderScheduler } from './scheduler.js';
 
 export interface RunningRoles {
   /** Where the ingress listens, when it runs. */
@@ -21,23 +22,27 @@ export interface RunningRoles {
   stop(): Promise<void>;
 }
 
-/** Starts the given roles in this process, sharing one set of Redis connections. */
-export async function runRoles(config: Config, roles: readonly Role[], log: Logger): Promise<RunningRoles> {
+/**
+ * Starts the given roles in this process, sharing one set of Redis connections. `env` is the
+ * environment `config` was parsed from: each provider that is on narrows its own settings from it.
+ */
+export async function runRoles(config: Config, roles: readonly Role[], log: Logger, env: Record<string, string | undefined> = process.env): Promise<RunningRoles> {
   const target = redisTarget(config);
   const commands = createRedis(target, 'command', 'reauth-commands');
   const queues = openQueues({ target, prefix: config.REDIS_PREFIX, queues: workQueueNames, tuning: queueTuning(config) });
-  const observed = observe(config, { commands, queues, log });
-  const services = trayServicesFromConfig(config, commands, queues, observed.tray);
+  const observed = observe({ queues, log });
+  const core = startCore(config, env, { redis: commands, queues, hooks: observed.core });
+  observed.watch(core.store);
   const closers: Array<() => Promise<void>> = [];
 
   let ingressUrl: string | undefined;
   if (roles.includes('ingress')) {
     const ingress = createIngress({
       queues,
-      webhookToken: config.WEBHOOK_TOKEN as string,
-      dedupeWindowMs: config.DEDUPE_WINDOW_HOURS * 3_600_000,
-      links: services.links(),
-      tray: services.tray(),
+      intakes: core.intakes,
+      signer: core.signer(),
+      store: core.store,
+      providers: core.runtimes,
       log: log.child({ role: 'ingress' }),
       ...observed.ingress,
     });
@@ -55,7 +60,7 @@ export async function runRoles(config: Config, roles: readonly Role[], log: Logg
     const access = adminAccess(config);
     const dashboard = createDashboard({
       queues,
-      history: observed.history,
+      store: core.store,
       credentials: access.credentials,
       readOnly: config.ADMIN_READ_ONLY,
       readiness: observed.readiness,
@@ -73,7 +78,7 @@ export async function runRoles(config: Config, roles: readonly Role[], log: Logg
     const connection = createRedis(target, 'worker', 'reauth-worker');
     runtime = await startWorkerRuntime({
       queues: workQueues,
-      modules: registeredModules({ tray: services }),
+      modules: core.modules,
       queueSet: queues,
       connection,
       prefix: config.REDIS_PREFIX,
@@ -81,6 +86,7 @@ export async function runRoles(config: Config, roles: readonly Role[], log: Logg
       log: log.child({ role: 'worker' }),
       onJobDone: observed.onJobDone,
     });
+    if (workQueues.includes('reminders')) await startReminderScheduler(queues);
     const started = runtime;
     closers.push(async () => {
       await started.close(config.SHUTDOWN_TIMEOUT_MS);
@@ -104,7 +110,7 @@ export async function runRoles(config: Config, roles: readonly Role[], log: Logg
       for (const close of closers) await close();
       await observed.flush();
       await metricsServer?.close();
-      services.close();
+      core.close();
       await queues.close();
       await commands.quit().catch(() => commands.disconnect());
     },

@@ -1,35 +1,68 @@
 import express, { type Router } from 'express';
-import { historyFilterSchema, notificationOfJob, type NotificationHistory } from '@reauth/history';
 import { redactSecrets, type Logger } from '@reauth/logger';
+import { filterSchema, isOpen, type Notifications } from '@reauth/notification';
 import { getDeadLetter, listDeadLetters, replayDeadLetter, type QueueSet } from '@reauth/queues';
 
 export interface ApiOptions {
   queues: QueueSet;
-  history: NotificationHistory;
+  store: Notifications;
   log: Logger;
 }
 
-/** The admin JSON API; the replay route also serves the notification page's form. */
-export function adminApi({ queues, history, log }: ApiOptions): Router {
+/** The notification a dead-letter entry's job served, if it names one. */
+const notificationOfEntry = (data: unknown): string | undefined => {
+  const id = (data as { notificationId?: unknown } | null)?.notificationId;
+  return typeof id === 'string' ? id : undefined;
+};
+
+/** The admin JSON API; the replay and resolve routes also serve the notification page's forms. */
+export function adminApi({ queues, store, log }: ApiOptions): Router {
   const router = express.Router();
   router.use('/api', (_req, res, next) => {
     res.set('Cache-Control', 'no-store');
     next();
   });
+  const backToPage = (req: express.Request, res: express.Response, id: string, json: object) => {
+    if (req.accepts(['json', 'html']) === 'html') res.redirect(303, `/notifications/${encodeURIComponent(id)}`);
+    else res.json(json);
+  };
 
+  // ?provider=tray&state=opened&authId=… : any key but provider, state, limit and cursor is a provider id.
   router.get('/api/notifications', async (req, res) => {
-    const filter = historyFilterSchema.safeParse(req.query);
-    if (!filter.success) {
-      res.status(400).json({ error: 'invalid filter', issues: filter.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) });
+    const query = Object.fromEntries(Object.entries(req.query).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1] !== ''));
+    const filter = filterSchema.safeParse(query);
+    const idFilters = Object.keys(query).filter((k) => !['provider', 'state', 'limit', 'cursor'].includes(k));
+    if (!filter.success || (idFilters.length > 0 && !query.provider)) {
+      const issues = filter.success ? [{ path: idFilters[0] ?? '', message: 'filtering by a provider id needs ?provider=' }] : filter.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+      res.status(400).json({ error: 'invalid filter', issues });
       return;
     }
-    res.json(await history.list(filter.data));
+    res.json(await store.list(filter.data));
   });
 
   router.get('/api/notifications/:id', async (req, res) => {
-    const detail = await history.get(req.params.id);
+    const detail = await store.detail(req.params.id);
     if (!detail) res.status(404).json({ error: 'no such notification (unknown, or older than HISTORY_DAYS)' });
     else res.json(detail);
+  });
+
+  router.get('/api/funnel', async (_req, res) => {
+    res.json(await store.funnel());
+  });
+
+  router.post('/api/notifications/:id/resolve', async (req, res) => {
+    const record = await store.get(req.params.id);
+    if (!record) {
+      res.status(404).json({ error: 'no such notification' });
+      return;
+    }
+    if (!isOpen(record.state)) {
+      res.status(409).json({ error: `already ended: ${record.state}` });
+      return;
+    }
+    const moved = await store.move(record.id, { to: 'completed', reason: 'resolved by an admin', event: { kind: 'completed', detail: 'resolved by an admin' } });
+    log.info({ notificationId: record.id }, 'notification resolved from the dashboard');
+    backToPage(req, res, record.id, { id: record.id, state: moved?.after });
   });
 
   router.get('/api/dead-letter', async (_req, res) => {
@@ -42,7 +75,6 @@ export function adminApi({ queues, history, log }: ApiOptions): Router {
       res.status(404).json({ error: 'no such dead-letter entry' });
       return;
     }
-    const notification = notificationOfJob(entry.data);
     // A second replay would run the stage twice; the first one is linked from the entry.
     if (entry.replayJobId) {
       res.status(409).json({ error: 'already replayed', replayJobId: entry.replayJobId });
@@ -50,14 +82,13 @@ export function adminApi({ queues, history, log }: ApiOptions): Router {
     }
     const replayJobId = await replayDeadLetter(queues, entry.id);
     log.info({ deadLetterId: entry.id, replayJobId }, 'dead-letter entry replayed from the dashboard');
-    if (notification) {
-      await history
-        .record(notification.id, notification.subject, { kind: 'replayed', queue: entry.sourceQueue, jobId: replayJobId, detail: `replay of ${entry.id}` })
-        .catch((err: Error) => log.warn({ deadLetterId: entry.id, err: err.message }, 'could not record the replay in history'));
-    }
-    // The notification page posts a plain form: send the browser back to the timeline.
-    if (notification && req.accepts(['json', 'html']) === 'html') res.redirect(303, `/notifications/${encodeURIComponent(notification.id)}`);
-    else res.json({ id: entry.id, replayJobId });
+    const id = notificationOfEntry(entry.data);
+    if (id) {
+      await store
+        .move(id, { to: 'received', event: { kind: 'replayed', queue: entry.sourceQueue, jobId: replayJobId, detail: `replay of ${entry.id}` } })
+        .catch((err: Error) => log.warn({ deadLetterId: entry.id, err: err.message }, 'could not record the replay'));
+      backToPage(req, res, id, { id: entry.id, replayJobId });
+    } else res.json({ id: entry.id, replayJobId });
   });
 
   return router;

@@ -1,5 +1,5 @@
 import express, { type Express } from 'express';
-import { historyFilterSchema, type NotificationHistory } from '@reauth/history';
+import { filterSchema, type Notifications } from '@reauth/notification';
 import type { Logger } from '@reauth/logger';
 import { healthRouter, type Readiness } from '@reauth/metrics';
 import { getDeadLetter, type DeadLetterView, type QueueSet } from '@reauth/queues';
@@ -11,7 +11,7 @@ import { PAGE_CSP, notFoundPage, notificationPage, notificationsPage, type ListF
 
 export interface DashboardOptions {
   queues: QueueSet;
-  history: NotificationHistory;
+  store: Notifications;
   credentials: Credentials;
   readOnly: boolean;
   readiness: Readiness;
@@ -24,7 +24,7 @@ export interface DashboardOptions {
  * read-only mode, Bull Board over every queue, the notification history pages and the JSON API.
  */
 export function createDashboard(options: DashboardOptions): Express {
-  const { queues, history, readOnly, log } = options;
+  const { queues, store, readOnly, log } = options;
   const app = express();
   app.disable('x-powered-by');
   app.use(securityHeaders);
@@ -35,19 +35,20 @@ export function createDashboard(options: DashboardOptions): Express {
 
   app.get('/', (_req, res) => res.redirect(302, '/notifications'));
   app.use(BOARD_PATH, bullBoard(queues, readOnly));
-  app.use(adminApi({ queues, history, log }));
+  app.use(adminApi({ queues, store, log }));
 
   app.get('/notifications', async (req, res) => {
-    const query = Object.fromEntries(Object.entries(req.query).filter(([, v]) => typeof v === 'string' && v !== ''));
-    const filter = historyFilterSchema.safeParse(query);
-    const filters: ListFilters = filter.success ? filter.data : {};
-    const page = filter.success ? await history.list(filter.data) : { items: [] };
-    res.set('Content-Security-Policy', PAGE_CSP).type('html').send(notificationsPage(page, filters, readOnly));
+    const filters: ListFilters = Object.fromEntries(Object.entries(req.query).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1] !== ''));
+    const query = { ...(filters.provider ? { provider: filters.provider } : {}), ...(filters.state ? { state: filters.state } : {}), ...(filters.key && filters.value ? { [filters.key]: filters.value } : {}) };
+    const filter = filterSchema.safeParse({ ...query, ...(typeof req.query.cursor === 'string' ? { cursor: req.query.cursor } : {}) });
+    const usable = filter.success && (!filters.key || Boolean(filters.provider));
+    const page = usable && filter.success ? await store.list(filter.data) : { items: [] };
+    res.set('Content-Security-Policy', PAGE_CSP).type('html').send(notificationsPage(page, filters, await store.funnel(), readOnly));
   });
 
   app.get('/notifications/:id', async (req, res) => {
     res.set('Content-Security-Policy', PAGE_CSP).type('html');
-    const detail = await history.get(req.params.id);
+    const detail = await store.detail(req.params.id);
     if (!detail) return res.status(404).send(notFoundPage('No such notification (unknown, or older than HISTORY_DAYS).', readOnly));
     const entryIds = detail.events.flatMap((e) => (e.kind === 'dead-lettered' && e.jobId ? [e.jobId] : []));
     const entries = await Promise.all([...new Set(entryIds)].map((id) => getDeadLetter(queues, id)));

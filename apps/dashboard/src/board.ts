@@ -2,7 +2,6 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import type { Router } from 'express';
-import { notificationOfJob } from '@reauth/history';
 import { redactSecrets } from '@reauth/logger';
 import { DEAD_LETTER_QUEUE, type QueueSet } from '@reauth/queues';
 
@@ -14,20 +13,20 @@ export function jobUrl(queue: string, jobId: string): string {
 }
 
 const descriptions: Record<string, string> = {
-  'token-lookup': 'Stage 1: get a Tray user token for the notification’s user',
-  'instance-mapping': 'Stage 2: find the Solution Instances that use the expiring auth',
-  notify: 'Stage 3: find the contact and send the re-auth email',
+  'token-lookup': 'Tray: get a user token for the notification’s user',
+  'instance-mapping': 'Tray: find the Solution Instances that use the expiring auth',
+  notify: 'Send each notice (first email and reminders): contact lookup, email, sent marker',
+  reminders: 'The one scheduler that hands due reminders to notify, every second',
   [DEAD_LETTER_QUEUE]: 'Jobs that failed for good; replay them from the notification page',
 };
 
-/**
- * Job ids are `tray-<hash of authId>-<time>`, which nobody can search for; the names Bull Board
- * lists carry the auth and the Tray user instead, the keys support is asked about.
- */
+/** Names Bull Board lists carry the notification (and the notice number), which the history pages show. */
 function jobLabel(job: { name?: string; data?: unknown }): string {
   const name = job.name ?? '';
-  const notification = notificationOfJob(job.data);
-  return notification ? `${name} · auth ${notification.subject.authId} · user ${notification.subject.userId}` : name;
+  const data = (job.data ?? {}) as { notificationId?: unknown; send?: unknown; data?: { notificationId?: unknown } };
+  const id = data.notificationId ?? data.data?.notificationId;
+  if (typeof id !== 'string') return name;
+  return `${name} · ${id}${typeof data.send === 'number' ? ` · notice ${data.send + 1}` : ''}`;
 }
 
 export function bullBoard(queues: QueueSet, readOnly: boolean): Router {

@@ -1,5 +1,5 @@
 import type { DeadLetterView } from '@reauth/queues';
-import { notificationStatuses, type HistoryPage, type NotificationDetail, type NotificationRecord } from '@reauth/history';
+import { funnelStates, isOpen, notificationStates, type NotificationDetail, type NotificationPage, type NotificationView } from '@reauth/notification';
 import { BOARD_PATH, jobUrl } from './board.js';
 import { html, type Html } from './html.js';
 
@@ -20,8 +20,9 @@ function layout(title: string, readOnly: boolean, body: Html): string {
   th, td { text-align: left; padding: .35rem .5rem; border-bottom: 1px solid #e4e7eb; vertical-align: top; }
   code { font-size: .85rem; }
   .status { padding: .1rem .45rem; border-radius: .6rem; background: #e4e7eb; font-size: .8rem; white-space: nowrap; }
-  .status.sent, .status.dialog-reached, .status.link-opened { background: #c6f7e2; }
-  .status.dead-lettered { background: #ffd0d0; } .status.retrying { background: #fff3c4; }
+  .status.completed { background: #c6f7e2; } .status.opened { background: #e3f8ff; }
+  .status.failed, .status.lapsed { background: #ffd0d0; } .status.notified, .status.reminded { background: #fff3c4; }
+  table.funnel { width: auto; margin-bottom: 1.2rem; } table.funnel td { text-align: right; }
   form.filters { display: flex; gap: .5rem; flex-wrap: wrap; margin-bottom: 1rem; }
   .ro { background: #fff3c4; color: #1f2933; padding: .1rem .5rem; border-radius: .3rem; font-size: .8rem; }
   dl { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; }
@@ -30,41 +31,53 @@ function layout(title: string, readOnly: boolean, body: Html): string {
 <main>${body}</main></body></html>`.value;
 }
 
-const statusBadge = (status: string) => html`<span class="status ${status}">${status}</span>`;
+const statusBadge = (state: string) => html`<span class="status ${state}">${state}</span>`;
 
 function jobLink(queue: string | undefined, jobId: string | undefined): Html | string {
   return queue && jobId ? html`<a href="${jobUrl(queue, jobId)}">${queue}</a>` : '';
 }
 
+const idList = (ids: Record<string, string>) => html`${Object.entries(ids).map(([k, v]) => html`<div><small>${k}</small> <code>${v}</code></div>`)}`;
+
+/** What the list form can filter by: provider, state, and one provider id (`key` = `value`). */
 export interface ListFilters {
-  authId?: string;
-  userId?: string;
-  externalUserId?: string;
-  status?: string;
+  provider?: string;
+  state?: string;
+  key?: string;
+  value?: string;
 }
 
-export function notificationsPage(page: HistoryPage, filters: ListFilters, readOnly: boolean): string {
+export type Funnel = Record<string, Record<string, number>>;
+
+function funnelTable(funnel: Funnel): Html {
+  const providers = Object.keys(funnel);
+  if (providers.length === 0) return html``;
+  const columns = ['received', ...funnelStates];
+  return html`<table class="funnel"><thead><tr><th>Provider</th>${columns.map((c) => html`<th>${c}</th>`)}</tr></thead><tbody>
+${providers.map((p) => html`<tr><th>${p}</th>${columns.map((c) => html`<td>${funnel[p]?.[c] ?? 0}</td>`)}</tr>`)}</tbody></table>`;
+}
+
+export function notificationsPage(page: NotificationPage, filters: ListFilters, funnel: Funnel, readOnly: boolean): string {
   const next = page.next !== undefined ? new URLSearchParams({ ...stripEmpty(filters), cursor: String(page.next) }) : undefined;
-  const row = (n: NotificationRecord) => html`<tr>
-<td>${time(n.receivedAt)}</td><td>${statusBadge(n.status)}</td>
-<td>${n.serviceName ?? ''}<br><small>${n.authenticationName ?? ''}</small></td>
-<td><code>${n.authId}</code></td><td><code>${n.userId}</code></td><td>${n.externalUserId ?? ''}</td>
-<td>${jobLink(n.lastQueue, n.lastJobId)}</td><td><a href="/notifications/${encodeURIComponent(n.id)}">timeline</a></td></tr>`;
+  const row = (n: NotificationView) => html`<tr>
+<td>${time(n.createdAt)}</td><td>${statusBadge(n.state)}${n.reason ? html`<br><small>${n.reason}</small>` : ''}</td><td>${n.provider}</td>
+<td>${idList(n.ids)}</td><td>${n.sends}</td><td>${jobLink(n.lastQueue, n.lastJobId)}</td><td><a href="/notifications/${encodeURIComponent(n.id)}">timeline</a></td></tr>`;
   return layout(
     'Notifications',
     readOnly,
     html`<h1>Notifications</h1>
+${funnelTable(funnel)}
 <form class="filters" method="get" action="/notifications">
-  <input name="authId" placeholder="authId" value="${filters.authId ?? ''}">
-  <input name="userId" placeholder="Tray user id" value="${filters.userId ?? ''}">
-  <input name="externalUserId" placeholder="external user id" value="${filters.externalUserId ?? ''}">
-  <select name="status"><option value="">any status</option>${notificationStatuses.map(
-    (s) => html`<option value="${s}"${filters.status === s ? html` selected` : ''}>${s}</option>`,
+  <input name="provider" placeholder="provider (tray, …)" value="${filters.provider ?? ''}">
+  <select name="state"><option value="">any state</option>${notificationStates.map(
+    (s) => html`<option value="${s}"${filters.state === s ? html` selected` : ''}>${s}</option>`,
   )}</select>
+  <input name="key" placeholder="id name (authId, userId, …)" value="${filters.key ?? ''}">
+  <input name="value" placeholder="id value" value="${filters.value ?? ''}">
   <button type="submit">Filter</button>
 </form>
-<table><thead><tr><th>Received</th><th>Status</th><th>Service / auth</th><th>authId</th><th>Tray user</th><th>External user</th><th>Last job</th><th></th></tr></thead>
-<tbody>${page.items.length > 0 ? page.items.map(row) : html`<tr><td colspan="8">No notifications match.</td></tr>`}</tbody></table>
+<table><thead><tr><th>Created</th><th>State</th><th>Provider</th><th>Ids</th><th>Emails</th><th>Last job</th><th></th></tr></thead>
+<tbody>${page.items.length > 0 ? page.items.map(row) : html`<tr><td colspan="7">No notifications match.</td></tr>`}</tbody></table>
 ${next ? html`<p><a href="/notifications?${next.toString()}">Older →</a></p>` : ''}`,
   );
 }
@@ -77,16 +90,23 @@ export function notificationPage(n: NotificationDetail, deadLetters: ReadonlyMap
     if (readOnly) return '';
     return html`<form method="post" action="/api/dead-letter/${encodeURIComponent(entry.id)}/replay"><button type="submit">Replay</button></form>`;
   };
+  const resolve =
+    isOpen(n.state) && !readOnly
+      ? html`<form method="post" action="/api/notifications/${encodeURIComponent(n.id)}/resolve"><button type="submit">Resolve by hand</button> <small>marks it completed and stops its reminders</small></form>`
+      : '';
   return layout(
     `Notification ${n.id}`,
     readOnly,
-    html`<h1>Notification <code>${n.id}</code> ${statusBadge(n.status)}</h1>
+    html`<h1>Notification <code>${n.id}</code> ${statusBadge(n.state)}</h1>
+${resolve}
 <dl>
-  <dt>Received</dt><dd>${time(n.receivedAt)}</dd>
-  <dt>Service</dt><dd>${n.serviceName ?? ''} ${n.authenticationName ? html`(${n.authenticationName})` : ''}</dd>
-  <dt>authId</dt><dd><code>${n.authId}</code></dd>
-  <dt>Tray user</dt><dd><code>${n.userId}</code></dd>
-  <dt>External user</dt><dd>${n.externalUserId ?? ''}</dd>
+  <dt>Provider</dt><dd>${n.provider}</dd>
+  <dt>Created</dt><dd>${time(n.createdAt)}</dd>
+  <dt>Links expire</dt><dd>${time(n.expiresAt)}</dd>
+  <dt>Emails sent</dt><dd>${n.sends}</dd>
+  ${n.reason ? html`<dt>Reason</dt><dd>${n.reason}</dd>` : ''}
+  <dt>Ids</dt><dd>${idList(n.ids)}</dd>
+  <dt>Contact key</dt><dd>${n.contactKey}</dd>
 </dl>
 <h2>Timeline</h2>
 <table class="timeline"><thead><tr><th>When</th><th>Step</th><th>Detail</th><th>Job</th><th></th></tr></thead><tbody>

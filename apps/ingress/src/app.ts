@@ -2,25 +2,26 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import express, { type Express, type RequestHandler } from 'express';
 import { pinoHttp } from 'pino-http';
-import type { LinkClaims } from '@reauth/links';
+import type { LinkSigner } from '@reauth/links';
 import { redactUrl, type Logger } from '@reauth/logger';
 import { createReadiness, healthRouter } from '@reauth/metrics';
+import type { Intake, Notifications, ProviderRuntime } from '@reauth/notification';
 import type { QueueSet } from '@reauth/queues';
-import type { ReauthLinks, TrayClient, TrayExpiredAuth } from '@reauth/tray';
-import { reauthLinkRouter } from './reauth-link.js';
+import { landingRouter } from './landing.js';
 import { webhookRouter } from './webhook.js';
 
 export interface IngressOptions {
   queues: QueueSet;
-  webhookToken: string;
-  dedupeWindowMs: number;
-  links: ReauthLinks;
-  tray: Pick<TrayClient, 'generateAuthorizationCode'>;
+  /** Every provider intake that is on. */
+  intakes: readonly Intake[];
+  signer: LinkSigner;
+  store: Notifications;
+  providers: ReadonlyMap<string, ProviderRuntime>;
   log: Logger;
-  /** Every webhook's outcome; accepted and duplicate ones with the notification they belong to. */
-  onWebhook?: (outcome: string, notification?: { id: string; auth: TrayExpiredAuth }) => void;
-  /** Every click's outcome; clicks on a valid link with its claims. */
-  onLinkClick?: (outcome: string, claims?: LinkClaims) => void;
+  /** Every webhook's outcome (accepted, duplicate, …, or why it was rejected). */
+  onWebhook?: (outcome: string) => void;
+  /** Every landing-page outcome (viewed, redirected, completed, rejected-…), with its provider. */
+  onLinkClick?: (outcome: string, provider?: string) => void;
   /** Serves GET /metrics when given. */
   metrics?: RequestHandler;
 }
@@ -63,16 +64,18 @@ export function createIngress(options: IngressOptions): Ingress {
     res.set('Connection', 'close').status(503).json({ error: 'shutting down, retry later' });
   });
 
+  for (const intake of options.intakes) {
+    app.use(webhookRouter({ queues: options.queues, intake, log: options.log, ...(options.onWebhook ? { onOutcome: options.onWebhook } : {}) }));
+  }
   app.use(
-    webhookRouter({
-      queues: options.queues,
-      webhookToken: options.webhookToken,
-      dedupeWindowMs: options.dedupeWindowMs,
+    landingRouter({
+      signer: options.signer,
+      store: options.store,
+      providers: options.providers,
       log: options.log,
-      ...(options.onWebhook ? { onOutcome: options.onWebhook } : {}),
+      ...(options.onLinkClick ? { onOutcome: options.onLinkClick } : {}),
     }),
   );
-  app.use(reauthLinkRouter({ links: options.links, tray: options.tray, ...(options.onLinkClick ? { onOutcome: options.onLinkClick } : {}) }));
 
   app.use((_req, res) => {
     res.status(404).json({ error: 'not found' });

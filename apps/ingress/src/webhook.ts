@@ -1,17 +1,15 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { Logger } from '@reauth/logger';
+import type { Intake } from '@reauth/notification';
 import type { QueueSet } from '@reauth/queues';
-import { enqueueExpiredAuth, trayExpiredAuthSchema, type TrayExpiredAuth } from '@reauth/tray';
-import { hasWebhookToken } from './auth.js';
 
 export interface WebhookOptions {
   queues: QueueSet;
-  webhookToken: string;
-  dedupeWindowMs: number;
+  intake: Intake;
   log: Logger;
-  /** How long to wait for Redis before answering 503 (Tray then retries or we lose nothing). */
+  /** How long to wait for Redis before answering 503 (the sender then retries or we lose nothing). */
   enqueueTimeoutMs?: number;
-  onOutcome?: (outcome: string, notification?: { id: string; auth: TrayExpiredAuth }) => void;
+  onOutcome?: (outcome: string) => void;
 }
 
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -42,6 +40,7 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   });
 }
 
+/** One provider intake: token or signature, 415/413, zod (400 with the issues), then store and answer. */
 export function webhookRouter(options: WebhookOptions): Router {
   const router = express.Router();
   const reject = (res: Response, status: number, outcome: string, body: object) => {
@@ -49,19 +48,20 @@ export function webhookRouter(options: WebhookOptions): Router {
     res.status(status).json(body);
   };
 
+  const { intake } = options;
   router.post(
-    '/webhooks/tray/expired-auth',
+    intake.path,
     (req, res, next) => {
-      if (!hasWebhookToken(req, options.webhookToken)) return reject(res, 401, 'unauthorized', { error: 'missing or wrong webhook token' });
+      if (!intake.authenticate({ header: (name) => req.get(name), query: req.query })) return reject(res, 401, 'unauthorized', { error: 'missing or wrong webhook token' });
       if (!req.is('application/json')) return reject(res, 415, 'unsupported-media-type', { error: 'Content-Type must be application/json' });
       next();
     },
     express.json({ limit: MAX_BODY_BYTES, strict: true, type: () => true, verify: requireUtf8 }),
     async (req: Request, res: Response) => {
-      const parsed = trayExpiredAuthSchema.safeParse(req.body);
+      const parsed = intake.schema.safeParse(req.body);
       if (!parsed.success) {
         return reject(res, 400, 'invalid', {
-          error: 'invalid expired-auth notification',
+          error: 'invalid payload',
           issues: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
         });
       }
@@ -69,9 +69,9 @@ export function webhookRouter(options: WebhookOptions): Router {
         // BullMQ waits for a connection that has never been ready (cold start with Redis down)
         // instead of failing; answering at once lets Tray retry rather than wait for the timeout.
         if (options.queues.connection.status !== 'ready') throw new Error(`Redis connection is ${options.queues.connection.status}`);
-        const result = await withTimeout(enqueueExpiredAuth(options.queues, parsed.data, options.dedupeWindowMs), options.enqueueTimeoutMs ?? 1_000);
-        options.onOutcome?.(result.status, { id: result.id, auth: parsed.data });
-        req.log.info({ notificationId: result.id, status: result.status }, 'expired-auth notification');
+        const result = await withTimeout(intake.accept(parsed.data), options.enqueueTimeoutMs ?? 1_000);
+        options.onOutcome?.(result.status);
+        req.log.info({ notificationId: result.id, status: result.status, intake: intake.path }, 'webhook accepted');
         res.status(200).json(result);
       } catch (err) {
         req.log.error({ err: (err as Error).message }, 'could not enqueue webhook');

@@ -1,7 +1,8 @@
 /**
- * @reauth/worker runs the pipeline's worker roles (token-lookup, instance-mapping, notify): one
- * BullMQ Worker per queue, dispatching each job to its registered processor, dead-lettering jobs
- * that fail for good, and pausing a whole queue when an upstream says to slow down.
+ * @reauth/worker runs the worker roles: one BullMQ Worker per queue, dispatching each job to its
+ * registered processor (the core's and every provider's, checked complete at startup),
+ * dead-lettering jobs that fail for good, and pausing a whole queue when an upstream says to slow
+ * down. It also holds the providers list, the one place a provider is registered.
  */
 export { startWorkerRuntime, type WorkerRuntime, type WorkerRuntimeOptions } from './runtime.js';
-export { registeredModules, workQueueNames, type ProcessorServices } from './registry.js';
+export { providers, providerSwitches, workQueueNames } from './registry.js';

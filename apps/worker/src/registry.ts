@@ -1,14 +1,11 @@
-import { bindModule, type ModuleHandlers } from '@reauth/queues';
-import { trayModule, type TrayServices } from '@reauth/tray';
+import { notificationModule, type Provider } from '@reauth/notification';
+import { trayProvider } from '@reauth/tray';
 
-export interface ProcessorServices {
-  tray: TrayServices;
-}
+/** Every provider reauth knows: adding one is one line here (see docs/providers.md). */
+export const providers: readonly Provider[] = [trayProvider];
 
-/** The work queues of every registered module; each is also a worker role. */
-export const workQueueNames: readonly string[] = [...new Set([trayModule].flatMap((m) => Object.keys(m.queues)))];
+/** The work queues of the core and of every provider; each is also a worker role. */
+export const workQueueNames: readonly string[] = [...new Set([notificationModule, ...providers.map((p) => p.module)].flatMap((m) => Object.keys(m.queues)))];
 
-/** The one place job modules are registered; buildRegistry checks every job has one processor. */
-export function registeredModules(services: ProcessorServices): ModuleHandlers[] {
-  return [bindModule(trayModule, services.tray)];
-}
+/** What parseConfig needs to tell which providers are on and what each still lacks. */
+export const providerSwitches = providers.map((p) => p.switch);

@@ -1,5 +1,4 @@
 import type { Config } from './load.js';
-import { trayEndpoints } from './tray-regions.js';
 
 /** Single node by URL or a Cluster by seed nodes; the shape @reauth/redis accepts. */
 export function redisTarget(config: Config): { url: string } | { clusterNodes: string[] } {
@@ -16,10 +15,4 @@ export function queueTuning(config: Config) {
     stalledIntervalMs: config.JOB_STALLED_INTERVAL_MS,
     ...(config.WORKER_CONCURRENCY ? { concurrency: config.WORKER_CONCURRENCY } : {}),
   };
-}
-
-/** Region hosts, each overridable (TRAY_GRAPHQL_URL / TRAY_DIALOG_URL) for white-label or staging. */
-export function trayUrls(config: Config): { graphql: string; dialog: string } {
-  const region = trayEndpoints[config.TRAY_REGION];
-  return { graphql: config.TRAY_GRAPHQL_URL ?? region.graphql, dialog: config.TRAY_DIALOG_URL ?? region.dialog };
 }

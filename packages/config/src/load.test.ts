@@ -1,7 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { ConfigError, parseConfig } from './load.js';
 import { parseRoles } from './roles.js';
-import { trayUrls } from './derived.js';
 
 const problems = (fn: () => unknown): string[] => {
   try {
@@ -49,13 +48,6 @@ describe('config', () => {
     expect(problems(() => parseConfig({ CONTACTS_URL: 'https://crm.test/u/{external_user_id}', CONTACTS_FILE: 'c.json' }, []))).toEqual([
       'CONTACTS_FILE: set CONTACTS_URL or CONTACTS_FILE, not both',
     ]);
-  });
-
-  it('picks regional Tray hosts unless overridden', () => {
-    expect(trayUrls(parseConfig({ TRAY_REGION: 'eu' }, []))).toEqual({ graphql: 'https://eu1.tray.io/graphql', dialog: 'https://embedded.eu1.tray.io' });
-    expect(trayUrls(parseConfig({ TRAY_REGION: 'apac' }, []))).toEqual({ graphql: 'https://ap1.tray.io/graphql', dialog: 'https://embedded.ap1.tray.io' });
-    expect(trayUrls(parseConfig({}, []))).toEqual({ graphql: 'https://tray.io/graphql', dialog: 'https://embedded.tray.io' });
-    expect(trayUrls(parseConfig({ TRAY_REGION: 'eu', TRAY_DIALOG_URL: 'https://auth.acme.test' }, [])).dialog).toBe('https://auth.acme.test');
   });
 
   it('parses role lists', () => {

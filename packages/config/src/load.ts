@@ -3,16 +3,32 @@ import type { Role } from './roles.js';
 
 type EnvKey = keyof Env;
 
-/** What each role cannot run without. */
+/** What each role of the core cannot run without, whichever providers are on. */
 const requiredByRole: Record<Role, EnvKey[]> = {
-  ingress: ['WEBHOOK_TOKEN', 'LINK_SECRET', 'TRAY_MASTER_TOKEN', 'TRAY_EMBEDDED_ID'],
-  'token-lookup': ['TRAY_MASTER_TOKEN', 'LINK_SECRET'],
-  'instance-mapping': ['TRAY_MASTER_TOKEN', 'LINK_SECRET'],
+  ingress: ['LINK_SECRET'],
+  'token-lookup': ['LINK_SECRET'],
+  'instance-mapping': ['LINK_SECRET'],
   notify: ['SMTP_URL', 'MAIL_FROM', 'LINK_SECRET'],
+  reminders: [],
   dashboard: [],
 };
 
-export type Config = Env;
+/**
+ * A provider's part of the environment. It is on when any of its `switches` is set, and off
+ * otherwise (a deployment that uses only one provider needs no settings of another); once on,
+ * its `settings` schema must accept the environment, and `requiredByRole` adds what a role needs.
+ */
+export interface ProviderSwitch {
+  id: string;
+  switches: readonly EnvKey[];
+  settings: { safeParse(env: unknown): { success: true } | { success: false; error: { issues: ReadonlyArray<{ path: PropertyKey[]; message: string }> } } };
+  requiredByRole?: Partial<Record<Role, readonly EnvKey[]>>;
+}
+
+export type Config = Env & {
+  /** The providers switched on in this environment. */
+  providers: readonly string[];
+};
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -21,7 +37,7 @@ export class ConfigError extends Error {
 }
 
 /** Validates `env` for the given roles; throws one ConfigError listing every problem. */
-export function parseConfig(env: Record<string, string | undefined>, roles: readonly Role[]): Config {
+export function parseConfig(env: Record<string, string | undefined>, roles: readonly Role[], providers: readonly ProviderSwitch[] = []): Config {
   // Empty strings in .env files mean "unset", not "the empty value".
   const raw = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== '')) as Record<string, string>;
   const result = envSchema.safeParse(raw);
@@ -38,8 +54,25 @@ export function parseConfig(env: Record<string, string | undefined>, roles: read
   if (raw.CONTACTS_URL && raw.CONTACTS_FILE) problems.push('CONTACTS_FILE: set CONTACTS_URL or CONTACTS_FILE, not both');
   if (raw.REDIS_URL && raw.REDIS_CLUSTER_NODES) problems.push('REDIS_CLUSTER_NODES: set REDIS_URL or REDIS_CLUSTER_NODES, not both');
 
+  const on = providers.filter((p) => p.switches.some((key) => raw[key] !== undefined));
+  for (const provider of on) {
+    const settings = provider.settings.safeParse(raw);
+    const reported = new Set(problems.map((p) => p.split(':')[0]));
+    if (!settings.success) {
+      for (const issue of settings.error.issues) {
+        const key = issue.path.map(String).join('.');
+        if (!reported.has(key)) problems.push(`${key}: ${raw[key] === undefined ? `required by provider ${provider.id}` : issue.message}`);
+      }
+    }
+    for (const role of roles) {
+      for (const key of provider.requiredByRole?.[role] ?? []) {
+        if (raw[key] === undefined) problems.push(`${key}: required by provider ${provider.id} for role ${role}`);
+      }
+    }
+  }
+
   if (!result.success || problems.length > 0) throw new ConfigError(problems);
-  return result.data;
+  return { ...result.data, providers: on.map((p) => p.id) };
 }
 
 function rolesNeeding(key: EnvKey, roles: readonly Role[]): string {
@@ -47,9 +80,9 @@ function rolesNeeding(key: EnvKey, roles: readonly Role[]): string {
 }
 
 /** For entry points: parse process.env, or print every problem and exit 1. */
-export function loadConfig(roles: readonly Role[], env: Record<string, string | undefined> = process.env): Config {
+export function loadConfig(roles: readonly Role[], providers: readonly ProviderSwitch[], env: Record<string, string | undefined> = process.env): Config {
   try {
-    return parseConfig(env, roles);
+    return parseConfig(env, roles, providers);
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     process.stderr.write(`reauth: ${err.message}\nSee .env.example for what each variable means.\n`);

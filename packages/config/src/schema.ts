@@ -1,8 +1,17 @@
 import { z } from 'zod';
+import { durationList, sendingHoursSchema } from './durations.js';
 
 const optionalString = z.string().trim().min(1).optional();
 const int = (fallback: number, min = 0) => z.coerce.number().int().min(min).default(fallback);
 const bool = (fallback: boolean) => z.stringbool().default(fallback);
+const isTimeZone = (tz: string) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+};
 
 /** Every variable any reauth process reads. Optional here; roles make some required (see load.ts). */
 export const envSchema = z.object({
@@ -30,6 +39,8 @@ export const envSchema = z.object({
   TRAY_RATE_LIMIT_RPS: int(25, 1),
   TRAY_PAGE_SIZE: int(100, 1),
   TRAY_TIMEOUT_MS: int(10_000, 100),
+  // Offsets after the first email; units s, m, h, d.
+  TRAY_REMINDERS: z.string().default('3d,6d').pipe(durationList()),
 
   SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
   MAIL_FROM: optionalString,
@@ -46,6 +57,8 @@ export const envSchema = z.object({
   LINK_TTL_DAYS: int(14, 1),
   DEDUPE_WINDOW_HOURS: int(72, 1),
   NOTIFY_UNUSED_AUTHS: bool(false),
+  REMINDER_HOURS: sendingHoursSchema.optional(),
+  REMINDER_TIMEZONE: z.string().refine(isTimeZone, 'not an IANA time zone').default('UTC'),
 
   JOB_ATTEMPTS: int(8, 1),
   JOB_BACKOFF_MS: int(2_000, 1),
@@ -64,3 +77,7 @@ export const envSchema = z.object({
 });
 
 export type Env = z.infer<typeof envSchema>;
+
+/** The settings a role cannot run without, narrowed to non-optional types (Nango style). */
+export const linkSettings = envSchema.pick({ LINK_SECRET: true }).required();
+export const mailSettings = envSchema.pick({ SMTP_URL: true, MAIL_FROM: true }).required();

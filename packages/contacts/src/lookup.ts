@@ -5,6 +5,8 @@ import { PermanentError, TransientError } from '@reauth/queues';
 export interface Contact {
   email: string;
   name?: string;
+  /** IANA time zone; reminders honour REMINDER_HOURS in it. */
+  timezone?: string;
 }
 
 /** Resolves to null when the directory has no contact for that user (a permanent outcome). */
@@ -15,7 +17,15 @@ export type ContactSource =
   | { kind: 'file'; path: string }
   | { kind: 'external-id' };
 
-const contactSchema = z.object({ email: z.email(), name: z.string().max(200).optional() });
+const timeZone = z.string().max(64).refine((tz) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}, 'not an IANA time zone');
+const contactSchema = z.object({ email: z.email(), name: z.string().max(200).optional(), timezone: timeZone.optional() });
 
 export function createContactLookup(source: ContactSource): ContactLookup {
   switch (source.kind) {

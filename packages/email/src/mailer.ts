@@ -9,6 +9,8 @@ export interface OutgoingMail {
   html: string;
   /** Deterministic per notification, so a resend is recognisable as the same message. */
   messageId: string;
+  /** A reminder threads under the first email: In-Reply-To and References name its Message-ID. */
+  inReplyTo?: string;
 }
 
 export interface Mailer {
@@ -53,6 +55,7 @@ export function createMailer(smtpUrl: string, from: string): Mailer {
           text: mail.text,
           html: mail.html,
           messageId: mail.messageId,
+          ...(mail.inReplyTo ? { inReplyTo: mail.inReplyTo, references: [mail.inReplyTo] } : {}),
         });
         return { accepted: (info.accepted ?? []).map(String) };
       } catch (err) {

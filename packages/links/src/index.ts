@@ -1,6 +1,7 @@
 /**
- * @reauth/links owns the re-auth links that emails carry: a payload signed with HMAC-SHA256 under a
- * key derived from LINK_SECRET, with an expiry. A link proves who may re-authenticate what; it
- * never carries a Tray code or token (those expire in minutes and are minted on click).
+ * @reauth/links owns the re-auth links that emails carry: `{provider, notificationId, expiry}`
+ * signed with HMAC-SHA256 under a key derived from LINK_SECRET. A link proves which notification
+ * may be acted on; what the action needs is read from the notification's record at click time.
+ * Version-1 links (Tray claims inside) keep verifying until they expire.
  */
-export { createLinkSigner, LinkError, type LinkClaims, type LinkSigner, type LinkFailure } from './signer.js';
+export { createLinkSigner, LinkError, type LinkClaims, type LegacyTrayClaims, type LinkSigner, type LinkFailure, type SignedLink, type VerifiedLink } from './signer.js';

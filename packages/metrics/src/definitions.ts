@@ -18,13 +18,15 @@ export interface Metrics {
   webhooks: Counter<'outcome' | 'reason'>;
   jobs: Counter<'queue' | 'outcome'>;
   jobDuration: Histogram<'queue' | 'outcome'>;
-  emails: Counter<'outcome'>;
-  trayCalls: Counter<'operation' | 'outcome'>;
+  emails: Counter<'provider' | 'outcome'>;
+  upstreamCalls: Counter<'upstream' | 'operation' | 'outcome'>;
   rateLimitWaits: Counter<'upstream' | 'reason'>;
-  linkClicks: Counter<'outcome'>;
+  linkClicks: Counter<'provider' | 'outcome'>;
   historyErrors: Counter;
   /** Queue depth per state and the dead-letter total, read from Redis when scraped. */
   watchQueues(queues: readonly CountableQueue[], deadLetter: CountableQueue): void;
+  /** The notification funnel per provider (how many reached each state), read when scraped. */
+  watchFunnel(read: () => Promise<Record<string, Record<string, number>>>): void;
 }
 
 export function createMetrics(): Metrics {
@@ -61,6 +63,23 @@ export function createMetrics(): Metrics {
     },
   });
 
+  let funnel: (() => Promise<Record<string, Record<string, number>>>) | undefined;
+  // Counted in Redis by the notification store, so every process reports the same cluster-wide
+  // totals: scrape one. Totals, not rates: a notification is counted once per state it reaches.
+  const notifications: Gauge<'provider' | 'state'> = new Gauge({
+    name: 'reauth_notifications',
+    help: 'Notifications that reached each state (received, notified, opened, completed, lapsed, failed, superseded, skipped), by provider, cluster-wide',
+    labelNames: ['provider', 'state'],
+    registers,
+    async collect() {
+      notifications.reset();
+      const counts = await funnel?.().catch(() => undefined);
+      for (const [provider, states] of Object.entries(counts ?? {})) {
+        for (const [state, n] of Object.entries(states)) notifications.set({ provider, state }, n);
+      }
+    },
+  });
+
   return {
     registry,
     webhooks: new Counter({
@@ -77,11 +96,11 @@ export function createMetrics(): Metrics {
       buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
       registers,
     }),
-    emails: new Counter({ name: 'reauth_emails_total', help: 'Re-auth emails by outcome (sent, failed, skipped)', labelNames: ['outcome'], registers }),
-    trayCalls: new Counter({
-      name: 'reauth_tray_calls_total',
-      help: 'Tray GraphQL calls by operation and outcome (ok, rate-limited, failed, rejected)',
-      labelNames: ['operation', 'outcome'],
+    emails: new Counter({ name: 'reauth_emails_total', help: 'Re-auth emails (first notices and reminders) by provider and outcome (sent, failed)', labelNames: ['provider', 'outcome'], registers }),
+    upstreamCalls: new Counter({
+      name: 'reauth_upstream_calls_total',
+      help: 'Calls to a provider API (tray, …) by operation and outcome (ok, rate-limited, failed, rejected)',
+      labelNames: ['upstream', 'operation', 'outcome'],
       registers,
     }),
     rateLimitWaits: new Counter({
@@ -90,10 +109,13 @@ export function createMetrics(): Metrics {
       labelNames: ['upstream', 'reason'],
       registers,
     }),
-    linkClicks: new Counter({ name: 'reauth_link_clicks_total', help: 'Re-auth link clicks by outcome', labelNames: ['outcome'], registers }),
-    historyErrors: new Counter({ name: 'reauth_history_errors_total', help: 'Notification-history writes that failed (history is best effort; jobs go on)', registers }),
+    linkClicks: new Counter({ name: 'reauth_link_clicks_total', help: 'Landing-page requests by provider and outcome (viewed, redirected, completed, provider-unavailable, refused, rejected-…)', labelNames: ['provider', 'outcome'], registers }),
+    historyErrors: new Counter({ name: 'reauth_history_errors_total', help: 'Timeline steps that could not be written (steps are best effort; jobs go on)', registers }),
     watchQueues(queues, deadLetter) {
       watched = { queues, deadLetter };
+    },
+    watchFunnel(read) {
+      funnel = read;
     },
   };
 }

@@ -82,8 +82,8 @@ describe('queue gauges', () => {
   it('keeps one registry per process object, so two in one test run do not clash', async () => {
     const a = createMetrics();
     const b = createMetrics();
-    a.emails.inc({ outcome: 'sent' });
-    expect(series(await a.registry.metrics(), 'reauth_emails_total')).toEqual(['reauth_emails_total{outcome="sent"} 1']);
+    a.emails.inc({ provider: 'tray', outcome: 'sent' });
+    expect(series(await a.registry.metrics(), 'reauth_emails_total')).toEqual(['reauth_emails_total{provider="tray",outcome="sent"} 1']);
     expect(series(await b.registry.metrics(), 'reauth_emails_total')).toEqual([]);
   });
 });

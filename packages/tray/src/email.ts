@@ -1,63 +1,35 @@
-import { escapeHtml, headerText } from '@reauth/email';
-import type { ReauthLink } from './links.js';
-import type { AffectedInstance, TrayExpiredAuth } from './payload.js';
+import type { EmailContent } from '@reauth/email';
+import type { Notice, NotificationRecord } from '@reauth/notification';
+import { trayContext } from './record.js';
 
-export interface RenderedEmail {
-  subject: string;
-  text: string;
-  html: string;
+const DAY_MS = 86_400_000;
+
+function timeLeft(ms: number): string {
+  const days = Math.floor(ms / DAY_MS);
+  if (days >= 2) return `${days} days`;
+  const hours = Math.max(1, Math.floor(ms / 3_600_000));
+  return hours >= 24 ? '1 day' : `${hours} hour${hours === 1 ? '' : 's'}`;
 }
 
-export interface ReauthEmailInput {
-  auth: TrayExpiredAuth;
-  instances: AffectedInstance[];
-  links: ReauthLink[];
-  linkExpiresAt: Date;
-  recipientName?: string;
-}
-
-/**
- * Everything that came from the webhook or the directory is untrusted: HTML-escaped in the HTML
- * part, flattened to one line where it could be mistaken for structure in the text part.
- */
-export function renderReauthEmail(input: ReauthEmailInput): RenderedEmail {
-  const service = headerText(input.auth.service_name, 60);
-  const authName = headerText(input.auth.authentication_name, 120);
-  const greetingName = input.recipientName ? headerText(input.recipientName, 80) : '';
-  const greeting = greetingName ? `Hello ${greetingName},` : 'Hello,';
-  const expires = input.linkExpiresAt.toISOString().slice(0, 10);
-  // One instance can hold the auth in two slots; name it once.
-  const instanceNames = [...new Map(input.instances.map((i) => [i.id, headerText(i.name, 120)])).values()];
-
-  const subject = `Action needed: reconnect your ${service} account`;
-
-  const text = [
-    greeting,
-    '',
-    `Your ${service} connection${authName ? ` "${authName}"` : ''} will expire in the next few days.`,
-    instanceNames.length > 0
-      ? `These integrations use it and will stop working until you reconnect:\n${instanceNames.map((n) => `  - ${n}`).join('\n')}`
-      : 'No integration uses it at the moment, but reconnecting keeps it ready.',
-    '',
-    input.links.length === 1 ? 'Reconnect it here:' : 'Reconnect each integration here:',
-    ...input.links.map((l) => (input.links.length === 1 ? `  ${l.url}` : `  ${headerText(l.label, 120)}: ${l.url}`)),
-    '',
-    `The link works until ${expires}. If you did not expect this email, you can ignore it.`,
-  ].join('\n');
-
-  const h = escapeHtml;
-  const html = `<!doctype html>
-<html><body style="font-family: sans-serif; line-height: 1.5">
-<p>${h(greeting)}</p>
-<p>Your <strong>${h(service)}</strong> connection${authName ? ` &ldquo;${h(authName)}&rdquo;` : ''} will expire in the next few days.</p>
-${
-  instanceNames.length > 0
-    ? `<p>These integrations use it and will stop working until you reconnect:</p>\n<ul>${instanceNames.map((n) => `<li>${h(n)}</li>`).join('')}</ul>`
-    : '<p>No integration uses it at the moment, but reconnecting keeps it ready.</p>'
-}
-${input.links.map((l) => `<p><a href="${h(l.url)}">Reconnect ${h(headerText(l.label, 120))}</a></p>`).join('\n')}
-<p style="color: #666">The link works until ${h(expires)}. If you did not expect this email, you can ignore it.</p>
-</body></html>`;
-
-  return { subject, text, html };
+/** Tray's wording: which connection expires, which integrations use it. The layout is the core's. */
+export function trayEmail(record: Pick<NotificationRecord, 'context'>, notice: Notice): EmailContent {
+  const context = trayContext(record);
+  const service = context.serviceName || 'connected';
+  const named = context.authenticationName ? ` "${context.authenticationName}"` : '';
+  const reminder = notice.send > 0;
+  const left = timeLeft(notice.linkExpiresAt - notice.now);
+  return {
+    subject: reminder ? `Reminder: reconnect your ${service} account (${left} left)` : `Action needed: reconnect your ${service} account`,
+    intro: [
+      reminder
+        ? `This is a reminder: your ${service} connection${named} will expire soon, and this link works for ${left} more.`
+        : `Your ${service} connection${named} will expire in the next few days.`,
+      ...(context.instances.length > 0 ? [] : ['No integration uses it at the moment, but reconnecting keeps it ready.']),
+    ],
+    ...(context.instances.length > 0
+      ? { list: { heading: 'These integrations use it and will stop working until you reconnect:', items: context.instances.map((i) => i.name) } }
+      : {}),
+    action: { label: `Reconnect ${service}`, url: notice.link },
+    outro: [],
+  };
 }

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
+import type { Intake, Notifications } from '@reauth/notification';
 import type { QueueSet } from '@reauth/queues';
-import type { TrayExpiredAuth, TrayJob } from './payload.js';
+import { trayExpiredAuthSchema, type TrayExpiredAuth, type TrayJob } from './payload.js';
+import { hasWebhookToken } from './webhook-token.js';
 
 const hash = (s: string) => createHash('sha256').update(s).digest('hex').slice(0, 24);
 
@@ -27,4 +29,21 @@ export async function enqueueExpiredAuth(queues: QueueSet, auth: TrayExpiredAuth
     deduplication: { id: `tray-auth-${hash(auth.authId)}`, ttl: windowMs },
   });
   return job.id === id ? { status: 'accepted', id } : { status: 'duplicate', id: String(job.id) };
+}
+
+/**
+ * The expired-auth webhook as an intake of the ingress. A duplicate is noted on the open
+ * notification's timeline in the background: the answer to Tray does not wait for it.
+ */
+export function trayIntake(queues: QueueSet, store: Notifications, settings: { webhookToken: string | undefined; dedupeWindowMs: number }): Intake<TrayExpiredAuth> {
+  return {
+    path: '/webhooks/tray/expired-auth',
+    authenticate: (req) => settings.webhookToken !== undefined && hasWebhookToken(req, settings.webhookToken),
+    schema: trayExpiredAuthSchema,
+    async accept(auth) {
+      const result = await enqueueExpiredAuth(queues, auth, settings.dedupeWindowMs);
+      if (result.status === 'duplicate') void store.step(result.id, { kind: 'duplicate', detail: 'the same auth was reported again' }).catch(() => undefined);
+      return result;
+    },
+  };
 }

@@ -16,8 +16,8 @@ export type TrayJobs = typeof trayJobs;
 export const trayModule: JobModule<TrayJobs, TrayServices> = {
   name: 'tray',
   // The two Tray stages share one org-wide rate budget, so more concurrency only queues on the
-  // limiter; notify waits on SMTP round trips.
-  queues: { 'token-lookup': { concurrency: 20 }, 'instance-mapping': { concurrency: 20 }, notify: { concurrency: 50 } },
+  // limiter. `tray.notify` (the upgrade path) runs on the core's notify queue.
+  queues: { 'token-lookup': { concurrency: 20 }, 'instance-mapping': { concurrency: 20 } },
   jobs: trayJobs,
   handlers: (services): Handlers<TrayJobs> => ({
     'tray.token-lookup': tokenLookupHandler(services),

@@ -45,6 +45,14 @@ async function finished(queue: string, id: string) {
 const mailsTo = (address: string) => stack.smtp.messages.filter((m) => m.to.includes(address));
 const linkIn = (text: string) => /http:\/\/reauth\.test(\/reauth\/[A-Za-z0-9_.-]+)/.exec(text)?.[1];
 
+/** What a browser without JavaScript does: load the landing page, then press its button. */
+async function pressButton(path: string): Promise<Response> {
+  const page = await fetch(`${stack.ingressUrl}${path}`);
+  expect(page.status).toBe(200);
+  const key = /name="k" value="([^"]+)"/.exec(await page.text())?.[1] ?? '';
+  return fetch(`${stack.ingressUrl}${path}`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ k: key }) });
+}
+
 beforeAll(async () => {
   stack = await startStack();
 });
@@ -56,7 +64,7 @@ describe('Tray expired-auth pipeline over real HTTP, Redis and SMTP', () => {
   it('emails the contact once, naming every affected instance, including matches on later pages', async () => {
     const u = seedUser(5, [2, 4], { email: 'ada@customer.test', name: 'Ada' });
     const id = await accept(u.webhook);
-    await finished('notify', id);
+    await finished('notify', `${id}.s0`);
 
     const [mail, ...extra] = mailsTo('ada@customer.test');
     expect(extra).toHaveLength(0);
@@ -78,7 +86,7 @@ describe('Tray expired-auth pipeline over real HTTP, Redis and SMTP', () => {
     const again = await stack.postWebhook(u.webhook);
     expect(again.status).toBe(200);
     expect(await again.json()).toEqual({ status: 'duplicate', id });
-    await finished('notify', id);
+    await finished('notify', `${id}.s0`);
     expect(mailsTo('dup@customer.test')).toHaveLength(1);
     expect(await stack.queues.get('token-lookup').getJobCountByTypes('waiting', 'active', 'delayed')).toBe(0);
   });
@@ -89,7 +97,7 @@ describe('Tray expired-auth pipeline over real HTTP, Redis and SMTP', () => {
     const { job, state } = await finished('instance-mapping', id);
     expect(state).toBe('completed');
     expect(job.returnvalue).toMatchObject({ outcome: 'skipped', reason: 'auth-unused', scanned: 3 });
-    expect(await stack.queues.get('notify').getJob(id)).toBeUndefined();
+    expect(await stack.queues.get('notify').getJob(`${id}.s0`)).toBeUndefined();
     expect(mailsTo('unused@customer.test')).toHaveLength(0);
   });
 
@@ -106,16 +114,23 @@ describe('Tray expired-auth pipeline over real HTTP, Redis and SMTP', () => {
     expect(await stack.queues.get('token-lookup').count()).toBe(before);
   });
 
-  it('turns a clicked link into a 302 to the auth dialog with a fresh code; a tampered link is refused', async () => {
+  it('lands on a page that mints nothing; its button 302s to the auth dialog with a fresh code; a tampered link is refused', async () => {
     const u = seedUser(1, [0], { email: 'link@customer.test' });
     const id = await accept(u.webhook);
-    await finished('notify', id);
+    await finished('notify', `${id}.s0`);
     const path = linkIn(mailsTo('link@customer.test')[0]?.text ?? '');
     expect(path).toBeDefined();
 
+    const minted = () => stack.tray.calls.filter((c) => c.operation === 'generateAuthorizationCode').length;
+    const before = minted();
+    const page = await fetch(`${stack.ingressUrl}${path}`, { redirect: 'manual' });
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('Reconnect salesforce');
+    expect(minted()).toBe(before);
+
     const codes: string[] = [];
     for (let click = 0; click < 2; click++) {
-      const res = await fetch(`${stack.ingressUrl}${path}`, { redirect: 'manual' });
+      const res = await pressButton(path ?? '');
       expect(res.status).toBe(302);
       const location = new URL(res.headers.get('location') ?? '');
       expect(`${location.origin}${location.pathname}`).toBe(`${stack.tray.dialogUrl}/external/auth/edit/acme/${u.authId}`);
@@ -124,6 +139,10 @@ describe('Tray expired-auth pipeline over real HTTP, Redis and SMTP', () => {
       expect((await fetch(location)).status).toBe(200);
     }
     expect(new Set(codes).size).toBe(2);
+    expect(minted()).toBe(before + 2);
+    // Pressed without the page's form key (a cross-site form, a replayed request): refused.
+    const forged = await fetch(`${stack.ingressUrl}${path}`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'k=nope' });
+    expect(forged.status).toBe(403);
 
     const [body, sig] = (path ?? '').split('.') as [string, string];
     const tampered = await fetch(`${stack.ingressUrl}${body.slice(0, -3)}AAA.${sig}`, { redirect: 'manual' });
@@ -135,11 +154,16 @@ describe('Tray expired-auth pipeline over real HTTP, Redis and SMTP', () => {
   it('dead-letters a user with no contact, with the reason', async () => {
     const u = seedUser(1, [0], null);
     const id = await accept(u.webhook);
-    const { state } = await finished('notify', id);
+    const { state } = await finished('notify', `${id}.s0`);
     expect(state).toBe('failed');
-    const entry = await eventually('the dead-letter entry', async () => (await listDeadLetters(stack.queues)).find((e) => e.jobId === id));
-    expect(entry).toMatchObject({ sourceQueue: 'notify', jobName: 'tray.notify', attempts: 1, reason: 'no contact found for the external user id' });
-    expect(entry.data).toMatchObject({ notificationId: id, auth: { authId: u.authId } });
+    const entry = await eventually('the dead-letter entry', async () => (await listDeadLetters(stack.queues)).find((e) => e.jobId === `${id}.s0`));
+    expect(entry).toMatchObject({ sourceQueue: 'notify', jobName: 'notification.send', attempts: 1, reason: 'no contact found for the external user id' });
+    expect(entry.data).toEqual({ notificationId: id, send: 0 });
+    const record = await eventually('the notification to fail', async () => {
+      const r = await stack.store.get(id);
+      return r?.state === 'failed' ? r : undefined;
+    });
+    expect(record).toMatchObject({ provider: 'tray', reason: 'dead-lettered', ids: { authId: u.authId, userId: u.userId } });
   });
 
   it('retries Tray 5xx and rate-limit answers and still sends exactly one email', async () => {
@@ -147,7 +171,7 @@ describe('Tray expired-auth pipeline over real HTTP, Redis and SMTP', () => {
     stack.tray.failNext(2, 502);
     stack.tray.rateLimitNext(2);
     const id = await accept(u.webhook);
-    const { state } = await finished('notify', id);
+    const { state } = await finished('notify', `${id}.s0`);
     expect(state).toBe('completed');
     expect(mailsTo('flaky@customer.test')).toHaveLength(1);
     const tokenJob = await stack.queues.get('token-lookup').getJob(id);

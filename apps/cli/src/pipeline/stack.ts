@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { parseConfig, queueTuning, redisTarget, type Config, type Role } from '@reauth/config';
 import { createLogger } from '@reauth/logger';
+import { createNotifications, type Notifications } from '@reauth/notification';
 import { openQueues, type QueueSet } from '@reauth/queues';
 import {
   startContactsServer,
@@ -13,8 +14,9 @@ import {
   type RedisServer,
   type SmtpCapture,
 } from '@reauth/testkit';
+import { createRedis, type RedisClient } from '@reauth/redis';
 import { runRoles, type RunningRoles } from '../process.js';
-import { workQueueNames } from '@reauth/worker';
+import { providerSwitches, workQueueNames } from '@reauth/worker';
 
 /** Everything the pipeline talks to, real and local, plus reauth itself running the given roles. */
 export interface Stack {
@@ -26,6 +28,8 @@ export interface Stack {
   running: RunningRoles;
   /** An inspection handle on the same queues (tests read job states through it). */
   queues: QueueSet;
+  /** An inspection handle on the notification records. */
+  store: Notifications;
   ingressUrl: string;
   webhookToken: string;
   masterToken: string;
@@ -46,35 +50,35 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const tray = await startFakeTray({ masterToken, embeddedId: 'acme', ...options.tray });
   const smtp = await startSmtpCapture();
   const contacts = await startContactsServer();
-  const roles = options.roles ?? ['ingress', 'token-lookup', 'instance-mapping', 'notify'];
-  const config = parseConfig(
-    {
-      LOG_LEVEL: 'silent',
-      REDIS_URL: redis.url,
-      PORT: '0',
-      PUBLIC_URL: 'http://reauth.test',
-      WEBHOOK_TOKEN: webhookToken,
-      TRAY_GRAPHQL_URL: tray.url,
-      TRAY_DIALOG_URL: tray.dialogUrl,
-      TRAY_MASTER_TOKEN: masterToken,
-      TRAY_EMBEDDED_ID: 'acme',
-      TRAY_PAGE_SIZE: '2',
-      SMTP_URL: smtp.url,
-      MAIL_FROM: 'Acme <integrations@acme.test>',
-      CONTACTS_URL: contacts.urlTemplate,
-      LINK_SECRET: randomBytes(32).toString('hex'),
-      JOB_BACKOFF_MS: '50',
-      JOB_ATTEMPTS: '5',
-      ...options.env,
-    },
-    roles,
-  );
-  const running = await runRoles(config, roles, createLogger({ level: 'silent' }));
+  const roles = options.roles ?? ['ingress', 'token-lookup', 'instance-mapping', 'notify', 'reminders'];
+  const env = {
+    LOG_LEVEL: 'silent',
+    REDIS_URL: redis.url,
+    PORT: '0',
+    PUBLIC_URL: 'http://reauth.test',
+    WEBHOOK_TOKEN: webhookToken,
+    TRAY_GRAPHQL_URL: tray.url,
+    TRAY_DIALOG_URL: tray.dialogUrl,
+    TRAY_MASTER_TOKEN: masterToken,
+    TRAY_EMBEDDED_ID: 'acme',
+    TRAY_PAGE_SIZE: '2',
+    SMTP_URL: smtp.url,
+    MAIL_FROM: 'Acme <integrations@acme.test>',
+    CONTACTS_URL: contacts.urlTemplate,
+    LINK_SECRET: randomBytes(32).toString('hex'),
+    JOB_BACKOFF_MS: '50',
+    JOB_ATTEMPTS: '5',
+    ...options.env,
+  };
+  const config = parseConfig(env, roles, providerSwitches);
+  const running = await runRoles(config, roles, createLogger({ level: 'silent' }), env);
+  const inspect: RedisClient = createRedis({ url: redis.url }, 'command', 'stack-inspect');
+  const store = createNotifications(inspect, { prefix: config.REDIS_PREFIX, retentionDays: config.HISTORY_DAYS });
   const queues = openQueues({ target: redisTarget(config), prefix: config.REDIS_PREFIX, queues: workQueueNames, tuning: queueTuning(config) });
   const ingressUrl = running.ingressUrl ?? '';
 
   return {
-    redis, tray, smtp, contacts, config, running, queues, ingressUrl, webhookToken, masterToken,
+    redis, tray, smtp, contacts, config, running, queues, store, ingressUrl, webhookToken, masterToken,
     postWebhook(body, init = {}) {
       return fetch(`${ingressUrl}/webhooks/tray/expired-auth?token=${encodeURIComponent(init.token ?? webhookToken)}`, {
         method: 'POST',
@@ -85,6 +89,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     async stop() {
       await running.stop();
       await queues.close();
+      await inspect.quit();
       await Promise.all([tray.close(), smtp.close(), contacts.close()]);
       await redis.stop();
     },

@@ -1,9 +1,11 @@
 import type { Handler } from '@reauth/queues';
 import { UserTokenRejectedError } from '../errors.js';
-import type { AffectedInstance, TrayNotifyJob, trayJobSchema } from '../payload.js';
+import { sendJobId } from '@reauth/notification';
+import type { AffectedInstance, trayJobSchema } from '../payload.js';
+import { trayRecord } from '../record.js';
 import type { SolutionInstanceNode } from '../documents.js';
 import type { TrayServices } from '../services.js';
-import { recordStep } from './steps.js';
+import { openNotification } from './steps.js';
 
 /** An instance is affected iff one of its auth slots holds the expiring auth (reference §6). */
 export function affectedInstances(instances: SolutionInstanceNode[], authId: string): AffectedInstance[] {
@@ -15,6 +17,7 @@ export function affectedInstances(instances: SolutionInstanceNode[], authId: str
 export const instanceMappingHandler =
   (services: TrayServices): Handler<typeof trayJobSchema> =>
   async (data, ctx) => {
+    await openNotification(services, data, ctx);
     const userId = data.auth.user_id;
     const tray = services.tray();
     const tokens = services.tokens();
@@ -27,13 +30,13 @@ export const instanceMappingHandler =
       instances = await tray.listSolutionInstances(await tokens.refresh(userId));
     }
     const affected = affectedInstances(instances, data.auth.authId);
-    await recordStep(services, data, ctx, { kind: 'instances-mapped', detail: `${affected.length} of ${instances.length} instances use this auth` });
+    const step = { queue: ctx.job.queueName, jobId: String(ctx.job.id) };
+    const detail = `${affected.length} of ${instances.length} instances use this auth`;
     if (affected.length === 0 && !services.settings.notifyUnusedAuths) {
-      services.hooks?.onEmail?.('skipped');
-      await recordStep(services, data, ctx, { kind: 'email-skipped', detail: 'no instance uses this auth' });
+      await services.store.move(data.notificationId, { to: 'skipped', reason: 'no instance uses this auth', event: { kind: 'skipped', detail, ...step } });
       return { outcome: 'skipped', reason: 'auth-unused', scanned: instances.length };
     }
-    const next: TrayNotifyJob = { ...data, instances: affected };
-    await services.enqueue('tray.notify', next, { jobId: data.notificationId });
+    await services.store.move(data.notificationId, { context: trayRecord(data, services.settings.linkTtlDays, affected).context ?? {}, event: { kind: 'step', detail, ...step } });
+    await services.enqueue('notification.send', { notificationId: data.notificationId, send: 0 }, { jobId: sendJobId(data.notificationId, 0) });
     return { outcome: 'mapped', affected: affected.length, scanned: instances.length };
   };

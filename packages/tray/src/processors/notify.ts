@@ -1,42 +1,24 @@
-import { DeferredError, PermanentError, type Handler } from '@reauth/queues';
-import { renderReauthEmail } from '../email.js';
+import { nextDue, sendJobId } from '@reauth/notification';
+import type { Handler } from '@reauth/queues';
 import type { trayNotifyJobSchema } from '../payload.js';
+import { trayRecord } from '../record.js';
 import type { TrayServices } from '../services.js';
-import { recordStep } from './steps.js';
 
+/**
+ * Before the notification core, Tray's own `tray.notify` job sent the email. A job of that kind
+ * still waiting at the upgrade is carried over: its data becomes the record, and the core sends
+ * notice 0, unless the old layout's sent marker says it went out already.
+ */
 export const notifyHandler =
   (services: TrayServices): Handler<typeof trayNotifyJobSchema> =>
   async (data, ctx) => {
-    const sent = services.sent();
-    if (await sent.has(data.notificationId)) return { outcome: 'already-sent' };
-
-    const contact = await services.contacts()(data.auth.external_user_id);
-    if (!contact) throw new PermanentError('no contact found for the external user id', 'no-contact');
-    await recordStep(services, data, ctx, { kind: 'contact-found' });
-
-    const links = services.links().forNotification(data, data.instances);
-    const email = renderReauthEmail({
-      auth: data.auth,
-      instances: data.instances,
-      links,
-      linkExpiresAt: new Date(Date.now() + services.settings.linkTtlDays * 86_400_000),
-      ...(contact.name ? { recipientName: contact.name } : {}),
-    });
-    const messageId = `<${data.notificationId}@reauth>`;
-    const claimHeldMs = await sent.claim(data.notificationId);
-    if (claimHeldMs > 0) throw new DeferredError(claimHeldMs, 'another worker is sending this notification');
-    // The claim and the marker are checked back to back: a marker written since the first check wins.
-    if (await sent.has(data.notificationId)) return { outcome: 'already-sent' };
-    try {
-      await services.mailer().send({ to: { address: contact.email, ...(contact.name ? { name: contact.name } : {}) }, messageId, ...email });
-    } catch (err) {
-      services.hooks?.onEmail?.('failed');
-      await sent.release(data.notificationId).catch(() => undefined);
-      throw err;
+    const { notificationId: id } = data;
+    await services.store.open({ ...trayRecord(data, services.settings.linkTtlDays, data.instances), queue: ctx.job.queueName, jobId: String(ctx.job.id) });
+    if (await services.legacySent(id)) {
+      const record = await services.store.get(id);
+      if (record) await services.store.move(id, { to: 'notified', sentIndex: 0, due: nextDue(services.notices, { ...record, notifiedAt: Date.now() }, 0), event: { kind: 'email-sent', detail: 'sent before the upgrade' } });
+      return { outcome: 'already-sent' };
     }
-    await sent.mark(data.notificationId, messageId);
-    services.hooks?.onEmail?.('sent');
-    await recordStep(services, data, ctx, { kind: 'email-sent', detail: `${links.length} link${links.length === 1 ? '' : 's'}` });
-    ctx.log.info({ notificationId: data.notificationId, links: links.length }, 'reauth email sent');
-    return { outcome: 'sent', links: links.length };
+    await services.enqueue('notification.send', { notificationId: id, send: 0 }, { jobId: sendJobId(id, 0) });
+    return { outcome: 'carried-over' };
   };

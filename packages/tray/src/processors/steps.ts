@@ -1,16 +1,26 @@
-import type { NotificationEventInput } from '@reauth/history';
+import type { EventInput } from '@reauth/notification';
 import type { ProcessorContext } from '@reauth/queues';
 import type { TrayJob } from '../payload.js';
 import type { TrayServices } from '../services.js';
+import { trayRecord } from '../record.js';
 
 /**
- * Records a timeline step of the job's notification. History is for people looking back; a Redis
+ * Records a timeline step of the job's notification. A step is for people looking back; a Redis
  * hiccup writing it must not fail (and so repeat) the stage that did the actual work.
  */
-export async function recordStep(services: TrayServices, data: TrayJob, { job, log }: ProcessorContext, step: Omit<NotificationEventInput, 'queue' | 'jobId'>): Promise<void> {
+export async function recordStep(services: TrayServices, data: TrayJob, { job, log }: ProcessorContext, step: Omit<EventInput, 'queue' | 'jobId'>): Promise<void> {
   try {
-    await services.hooks?.onStep?.(data, { ...step, queue: job.queueName, jobId: String(job.id) });
+    await services.store.step(data.notificationId, { ...step, queue: job.queueName, jobId: String(job.id) });
   } catch (err) {
-    log.warn({ notificationId: data.notificationId, step: step.kind, err: (err as Error).message }, 'could not record a history step');
+    log.warn({ notificationId: data.notificationId, step: step.kind, err: (err as Error).message }, 'could not record a timeline step');
   }
+}
+
+/**
+ * Every stage opens the notification (a no-op once it exists): jobs queued before the upgrade
+ * reach a later stage without the record the first stage now opens.
+ */
+export async function openNotification(services: TrayServices, data: TrayJob, { job, log }: ProcessorContext): Promise<void> {
+  const opened = await services.store.open({ ...trayRecord(data, services.settings.linkTtlDays), queue: job.queueName, jobId: String(job.id) });
+  if (opened.superseded) log.info({ notificationId: data.notificationId, superseded: opened.superseded }, 'a newer notice supersedes an open notification');
 }

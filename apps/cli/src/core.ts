@@ -1,0 +1,89 @@
+import { createContactLookup, type ContactSource } from '@reauth/contacts';
+import { linkSettings, mailSettings, type Config } from '@reauth/config';
+import { createMailer, type Mailer } from '@reauth/email';
+import { createLinkSigner, type LinkSigner } from '@reauth/links';
+import {
+  createDelivery,
+  createNotifications,
+  notificationJobs,
+  notificationModule,
+  type Intake,
+  type Notifications,
+  type ProviderRuntime,
+  type StartedProvider,
+  type UpstreamHooks,
+} from '@reauth/notification';
+import { bindModule, enqueuer, type ModuleHandlers, type QueueSet } from '@reauth/queues';
+import type { RedisClient } from '@reauth/redis';
+import { providers } from '@reauth/worker';
+
+function once<T>(make: () => T): () => T {
+  let made: { value: T } | undefined;
+  return () => (made ??= { value: make() }).value;
+}
+
+function contactSource(config: Config): ContactSource {
+  if (config.CONTACTS_URL) return { kind: 'url', template: config.CONTACTS_URL, ...(config.CONTACTS_TOKEN ? { token: config.CONTACTS_TOKEN } : {}) };
+  if (config.CONTACTS_FILE) return { kind: 'file', path: config.CONTACTS_FILE };
+  return { kind: 'external-id' };
+}
+
+export interface Core {
+  store: Notifications;
+  /** Only in a process whose config has LINK_SECRET (every role that signs or verifies links). */
+  signer: () => LinkSigner;
+  /** The providers switched on in this environment, started. */
+  runtimes: ReadonlyMap<string, ProviderRuntime>;
+  /** The core's job module and every started provider's, bound to this process's services. */
+  modules: ModuleHandlers[];
+  /** Every started provider's webhook intakes. */
+  intakes: Intake[];
+  close(): void;
+}
+
+export interface CoreHooks extends UpstreamHooks {
+  onEmail?(provider: string, outcome: 'sent' | 'failed'): void;
+}
+
+/**
+ * The composition root of one process: the notification store, the providers that are on, and
+ * the core's own jobs (send, tick), all built lazily so a process builds only what its roles use.
+ */
+export function startCore(config: Config, env: Record<string, string | undefined>, deps: { redis: RedisClient; queues: QueueSet; hooks: CoreHooks }): Core {
+  const store = createNotifications(deps.redis, { prefix: config.REDIS_PREFIX, retentionDays: config.HISTORY_DAYS });
+  const started: StartedProvider[] = providers
+    .filter((p) => config.providers.includes(p.id))
+    .map((p) => p.start(env, { redis: deps.redis, store, queues: deps.queues, hooks: deps.hooks }));
+  const runtimes = new Map(started.map((s) => [s.runtime.id, s.runtime]));
+  // Narrowed by schema, not asserted: parseConfig has already required these for the roles that use them.
+  const signer = once(() => createLinkSigner(linkSettings.parse(config).LINK_SECRET));
+  let mailerMade = false;
+  const mailer = once((): Mailer => {
+    mailerMade = true;
+    const mail = mailSettings.parse(config);
+    return createMailer(mail.SMTP_URL, mail.MAIL_FROM);
+  });
+  const core = bindModule(notificationModule, {
+    store,
+    delivery: createDelivery({ redis: deps.redis, mailer, prefix: config.REDIS_PREFIX }),
+    contacts: once(() => createContactLookup(contactSource(config))),
+    signer,
+    providers: runtimes,
+    enqueue: enqueuer(notificationJobs, deps.queues),
+    publicUrl: config.PUBLIC_URL,
+    ...(config.REMINDER_HOURS ? { sendingHours: config.REMINDER_HOURS } : {}),
+    defaultTimeZone: config.REMINDER_TIMEZONE,
+    ...(deps.hooks.onEmail ? { onEmail: deps.hooks.onEmail } : {}),
+  });
+  return {
+    store,
+    signer,
+    runtimes,
+    modules: [core, ...started.map((s) => s.jobs)],
+    intakes: started.flatMap((s) => s.intakes),
+    close() {
+      for (const s of started) s.close();
+      if (mailerMade) mailer().close();
+    },
+  };
+}

@@ -1,0 +1,153 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import express, { type Request, type Response, type Router } from 'express';
+import { LinkError, type LinkSigner, type VerifiedLink } from '@reauth/links';
+import type { Logger } from '@reauth/logger';
+import { isOpen, type NotificationRecord, type Notifications, type ProviderRuntime } from '@reauth/notification';
+import { LANDING_CSP, landingPage, messagePage } from './pages.js';
+
+export interface LandingOptions {
+  signer: LinkSigner;
+  store: Notifications;
+  providers: ReadonlyMap<string, ProviderRuntime>;
+  log: Logger;
+  /** Every click's outcome, for metrics. */
+  onOutcome?: (outcome: string, provider?: string) => void;
+}
+
+type Found = { link: VerifiedLink; record: NotificationRecord; provider: ProviderRuntime };
+
+const same = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+
+/** A browser marks a cross-site form post; curl and old browsers send nothing, which is allowed. */
+function crossSite(req: Request): boolean {
+  const site = req.get('sec-fetch-site');
+  if (site) return site !== 'same-origin' && site !== 'none';
+  const origin = req.get('origin');
+  return origin !== undefined && origin !== 'null' && origin !== `${req.protocol}://${req.get('host')}`;
+}
+
+const endedPages: Record<string, [number, string, string]> = {
+  completed: [200, 'Already reconnected', 'This account has been reconnected. There is nothing more to do.'],
+  superseded: [410, 'This link has been replaced', 'A newer email about this account was sent. Please use the link in that one.'],
+  lapsed: [410, 'This link has expired', 'Re-authentication links are valid for a limited time. Please sign in to the app to reconnect your account, or contact support.'],
+  failed: [410, 'This account can no longer be reconnected here', 'Please sign in to the app to reconnect it, or contact support.'],
+  skipped: [410, 'Nothing to reconnect', 'No integration uses this account any more.'],
+};
+
+/**
+ * `GET /reauth/{token}` shows what needs reconnecting and mints nothing: mail scanners fetch
+ * every link in an email, and their fetch must spend no provider code or budget and must not
+ * count as opened. The button POSTs back; that runs the provider's link action and marks the
+ * notification opened. The page reports the dialog's events to `/reauth/{token}/events`.
+ */
+export function landingRouter(options: LandingOptions): Router {
+  const router = express.Router();
+  const { store, signer, log } = options;
+  const outcome = (name: string, provider?: string) => options.onOutcome?.(name, provider);
+  const page = (res: Response, status: number, html: string) => res.status(status).type('html').send(html);
+
+  /** Verifies the link and loads its open notification; answers the page itself otherwise. */
+  async function find(req: Request, res: Response): Promise<Found | undefined> {
+    res.set('Cache-Control', 'no-store').set('Referrer-Policy', 'no-referrer');
+    let link: VerifiedLink;
+    try {
+      link = signer.verify(String(req.params.token));
+    } catch (err) {
+      if (!(err instanceof LinkError)) throw err;
+      outcome(`rejected-${err.failure}`);
+      if (err.failure === 'expired') page(res, 410, messagePage(...(endedPages.lapsed!.slice(1) as [string, string])));
+      else page(res, 400, messagePage('This link is not valid', 'The link may have been copied incompletely. Please use the link from your email again, or contact support.'));
+      return undefined;
+    }
+    const provider = options.providers.get(link.provider);
+    let record = await store.get(link.notificationId);
+    if (!record && provider?.adoptLegacyLink && (await provider.adoptLegacyLink(link))) record = await store.get(link.notificationId);
+    if (!record) {
+      outcome('unknown-notification', link.provider);
+      page(res, 410, messagePage(...(endedPages.lapsed!.slice(1) as [string, string])));
+      return undefined;
+    }
+    if (!isOpen(record.state)) {
+      outcome(`ended-${record.state}`, record.provider);
+      const [status, title, body] = endedPages[record.state] ?? endedPages.failed!;
+      page(res, status, messagePage(title, body));
+      return undefined;
+    }
+    if (!provider) {
+      outcome('provider-off', link.provider);
+      page(res, 503, messagePage('Please try again later', 'This service is not available right now. Your link is still valid.'));
+      return undefined;
+    }
+    return { link, record, provider };
+  }
+
+  function formOk(req: Request, res: Response): boolean {
+    const key = typeof req.body?.k === 'string' ? req.body.k : '';
+    if (!crossSite(req) && same(key, signer.formKey(String(req.params.token)))) return true;
+    outcome('rejected-form');
+    page(res, 403, messagePage('Please use the button on the page', 'This request did not come from the reconnect page. Please open the link from your email again.'));
+    return false;
+  }
+
+  const wantsJson = (req: Request) => req.accepts(['html', 'json']) === 'json';
+
+  router.get('/reauth/:token', async (req, res) => {
+    const found = await find(req, res);
+    if (!found) return;
+    const nonce = randomBytes(16).toString('base64');
+    const html = landingPage({ landing: found.provider.landing(found.record), action: `/reauth/${encodeURIComponent(String(req.params.token))}`, formKey: signer.formKey(String(req.params.token)), nonce });
+    res.set('Content-Security-Policy', LANDING_CSP(nonce)).type('html').send(html);
+    outcome('viewed', found.record.provider);
+  });
+
+  const form = express.urlencoded({ extended: false, limit: '4kb' });
+  router.post('/reauth/:token', form, async (req, res) => {
+    if (!formOk(req, res)) return;
+    const found = await find(req, res);
+    if (!found) return;
+    const { record, provider } = found;
+    const choice = typeof req.body?.choice === 'string' ? req.body.choice : undefined;
+    const result = await provider.act(record, choice);
+    if (result.kind === 'redirect') {
+      await store.move(record.id, { to: 'opened', event: { kind: 'opened', detail: 'the reconnect button was pressed' } });
+      outcome('redirected', record.provider);
+      log.info({ notificationId: record.id }, 're-auth link opened; sending the user on to the provider');
+      if (wantsJson(req)) res.json({ url: result.url, ...(result.popupOrigin ? { popupOrigin: result.popupOrigin } : {}) });
+      else res.redirect(302, result.url);
+      return;
+    }
+    if (result.kind === 'retry') {
+      outcome('provider-unavailable', record.provider);
+      await store.step(record.id, { kind: 'link-failed', detail: 'the provider was unavailable' }).catch(() => undefined);
+      if (wantsJson(req)) res.status(503).json({ message: result.message });
+      else page(res, 503, messagePage('Please try again in a minute', result.message));
+      return;
+    }
+    outcome('refused', record.provider);
+    await store.move(record.id, { to: 'failed', reason: result.reason, event: { kind: 'failed', detail: result.reason } });
+    const fallback = result.fallbackUrl ? { label: 'Set up the connection again', url: result.fallbackUrl } : undefined;
+    if (wantsJson(req)) res.status(410).json({ message: result.message, ...(fallback ? { fallbackUrl: fallback.url } : {}) });
+    else page(res, 410, messagePage('This connection must be set up again', result.message, fallback));
+  });
+
+  router.post('/reauth/:token/events', express.json({ limit: '4kb' }), async (req, res) => {
+    if (!formOk(req, res)) return;
+    const found = await find(req, res);
+    if (!found) return;
+    const id = found.record.id;
+    const type = req.body?.type;
+    if (type === 'finish') {
+      await store.move(id, { to: 'completed', reason: 'finished in the dialog', event: { kind: 'completed', detail: 'the dialog reported finish' } });
+      outcome('completed', found.record.provider);
+    } else if (type === 'close') {
+      await store.step(id, { kind: 'popup-closed', detail: 'the dialog was closed before finishing' });
+    } else if (type === 'error') {
+      await store.step(id, { kind: 'popup-error', detail: String(req.body?.detail ?? '').slice(0, 200) });
+    } else {
+      res.status(400).json({ error: 'type must be finish, close or error' });
+      return;
+    }
+    res.status(204).end();
+  });
+  return router;
+}

@@ -1,0 +1,135 @@
+import { z } from 'zod';
+import type { ContactLookup } from '@reauth/contacts';
+import { renderEmail } from '@reauth/email';
+import type { LinkSigner } from '@reauth/links';
+import { DeferredError, PermanentError, defineJobs, type Enqueue, type Handlers, type JobModule } from '@reauth/queues';
+import type { Delivery } from './delivery.js';
+import { messageIdOf } from './delivery.js';
+import { isOpen, type NotificationRecord } from './model.js';
+import type { ProviderRuntime } from './provider.js';
+import type { SendingHours } from '@reauth/config';
+import { nextSendingTime } from './quiet-hours.js';
+import type { Notifications } from './store.js';
+
+export const notificationJobs = defineJobs({
+  /** One email of one notification: the first notice (send 0) or a later one. */
+  'notification.send': { queue: 'notify', schema: z.object({ notificationId: z.string().min(1), send: z.number().int().min(0) }) },
+  /** Run every second by one job scheduler cluster-wide: hands due notices to `notification.send`. */
+  'notification.tick': { queue: 'reminders', schema: z.object({}).passthrough() },
+});
+export type NotificationJobs = typeof notificationJobs;
+
+export interface NotificationDeps {
+  store: Notifications;
+  delivery: Delivery;
+  contacts: () => ContactLookup;
+  signer: () => LinkSigner;
+  providers: ReadonlyMap<string, ProviderRuntime>;
+  enqueue: Enqueue<NotificationJobs>;
+  publicUrl: string;
+  sendingHours?: SendingHours;
+  defaultTimeZone: string;
+  onEmail?: (provider: string, outcome: 'sent' | 'failed') => void;
+  now?: () => number;
+}
+
+/** Leases at most this many due entries per round; a tick drains rounds until none are due. */
+const TICK_BATCH = 500;
+/** A leased entry comes due again after this unless its send job moved it on. */
+const LEASE_MS = 60_000;
+
+/** The job id of notice `send` of a notification: a second enqueue of the same notice is a no-op. */
+export const sendJobId = (id: string, send: number) => `${id}.s${send}`;
+
+/** When the scheduler should look at the notification again after notice `send` went out. */
+export function nextDue(notices: ProviderRuntime['notices'], record: NotificationRecord, send: number): number {
+  const next = send + 1;
+  if (next >= notices.count(record)) return record.expiresAt;
+  return Math.min(notices.at(record, next), record.expiresAt);
+}
+
+export const notificationModule: JobModule<NotificationJobs, NotificationDeps> = {
+  name: 'notification',
+  // notify waits on SMTP round trips; the tick is one job a second.
+  queues: { notify: { concurrency: 50 }, reminders: { concurrency: 1 } },
+  jobs: notificationJobs,
+  handlers: (deps): Handlers<NotificationJobs> => {
+    const now = deps.now ?? Date.now;
+    const providerOf = (record: NotificationRecord) => {
+      const provider = deps.providers.get(record.provider);
+      if (!provider) throw new PermanentError(`provider ${record.provider} is not enabled in this process`, 'provider-disabled');
+      return provider;
+    };
+
+    return {
+      async 'notification.send'({ notificationId: id, send }, { job, log }) {
+        const record = await deps.store.get(id);
+        if (!record) return { outcome: 'gone' };
+        if (!isOpen(record.state)) return { outcome: 'ended', state: record.state };
+        if (record.sends > send) return { outcome: 'already-sent' };
+        const provider = providerOf(record);
+        const at = now();
+        const step = { queue: job.queueName, jobId: String(job.id) };
+
+        const contact = record.contact ?? (await deps.contacts()(record.contactKey));
+        if (!contact) throw new PermanentError('no contact found for the external user id', 'no-contact');
+
+        if (send > 0 && deps.sendingHours) {
+          const allowed = nextSendingTime(at, deps.sendingHours, contact.timezone ?? deps.defaultTimeZone);
+          if (allowed > at) {
+            await deps.store.move(id, { due: allowed + LEASE_MS, event: { kind: 'reminder-deferred', detail: `quiet hours: until ${new Date(allowed).toISOString()}`, ...step } });
+            throw new DeferredError(allowed - at, 'outside REMINDER_HOURS');
+          }
+        }
+
+        const link = deps.signer().sign({ provider: record.provider, notificationId: id }, record.expiresAt);
+        const total = provider.notices.count(record);
+        const content = provider.email(record, { send, total, link: `${deps.publicUrl.replace(/\/+$/, '')}/reauth/${link.token}`, linkExpiresAt: link.expiresAt, now: at });
+        const rendered = renderEmail(content, { linkExpiresAt: link.expiresAt, ...(contact.name ? { recipientName: contact.name } : {}) });
+        let sentNow: boolean;
+        try {
+          sentNow = await deps.delivery.deliver(id, send, {
+            to: { address: contact.email, ...(contact.name ? { name: contact.name } : {}) },
+            messageId: messageIdOf(id, send),
+            ...(send > 0 && record.notifiedAt !== undefined ? { inReplyTo: messageIdOf(id, 0) } : {}),
+            ...rendered,
+          });
+        } catch (err) {
+          if (!(err instanceof DeferredError)) deps.onEmail?.(record.provider, 'failed');
+          throw err;
+        }
+        if (sentNow) deps.onEmail?.(record.provider, 'sent');
+        const notifiedAt = record.notifiedAt ?? at;
+        await deps.store.move(id, {
+          to: record.notifiedAt === undefined ? 'notified' : 'reminded',
+          sentIndex: send,
+          due: nextDue(provider.notices, { ...record, notifiedAt }, send),
+          event: { kind: record.notifiedAt === undefined ? 'email-sent' : 'reminder-sent', detail: `notice ${send + 1} of ${total}`, ...step },
+        });
+        log.info({ notificationId: id, send }, sentNow ? 'notice sent' : 'notice had been sent already');
+        return { outcome: sentNow ? 'sent' : 'already-sent', send };
+      },
+
+      async 'notification.tick'() {
+        let queued = 0;
+        let lapsed = 0;
+        for (;;) {
+          const at = now();
+          const ids = await deps.store.leaseDue(at, LEASE_MS, TICK_BATCH);
+          for (const id of ids) {
+            const record = await deps.store.get(id);
+            if (!record || !isOpen(record.state)) continue;
+            if (at >= record.expiresAt) {
+              await deps.store.move(id, { to: 'lapsed', reason: 'the link expired before the user came back' });
+              lapsed += 1;
+              continue;
+            }
+            await deps.enqueue('notification.send', { notificationId: id, send: record.sends }, { jobId: sendJobId(id, record.sends) });
+            queued += 1;
+          }
+          if (ids.length < TICK_BATCH) return { queued, lapsed };
+        }
+      },
+    };
+  },
+};

@@ -1,0 +1,109 @@
+import type { ProviderSwitch } from '@reauth/config';
+import type { z } from 'zod';
+import type { EmailContent } from '@reauth/email';
+import type { VerifiedLink } from '@reauth/links';
+import type { JobModule, ModuleHandlers, QueueSet } from '@reauth/queues';
+import type { RedisClient } from '@reauth/redis';
+import type { NotificationRecord } from './model.js';
+import type { Notifications } from './store.js';
+
+/** One email about to go out: which notice it is, and the link it carries. */
+export interface Notice {
+  /** 0 for the first email; each reminder or later notice counts up. */
+  send: number;
+  /** How many notices this notification gets in all. */
+  total: number;
+  link: string;
+  linkExpiresAt: number;
+  now: number;
+}
+
+/** What the landing page shows before anything is spent: a GET mints nothing. */
+export interface Landing {
+  service: string;
+  account: string;
+  /** The affected integrations (or the bank's accounts), one line each. */
+  items: string[];
+  /** One button per choice; most providers have one (Tray's instance-slot mode has one per instance). */
+  buttons: Array<{ label: string; choice?: string }>;
+}
+
+/** What the button leads to. */
+export type LinkOutcome =
+  /** Go on to the provider's dialog or the bank; `popupOrigin` when the page may open it in a popup and listen to it. */
+  | { kind: 'redirect'; url: string; popupOrigin?: string }
+  /**
+   * A page instead: `retry` (the provider is unavailable now, the link still works) or `refused`
+   * (the credential cannot be re-authenticated here; the notification ends failed).
+   */
+  | { kind: 'retry'; message: string }
+  | { kind: 'refused'; reason: string; message: string; fallbackUrl?: string };
+
+/**
+ * What a provider adds to the notification core. Everything else (record, send, reminders,
+ * landing page, dead letters, history) is the core's.
+ */
+export interface ProviderRuntime {
+  id: string;
+  /** When each notice is due; `at(record, k)` for notice k, `count` notices in all. */
+  notices: {
+    count(record: NotificationRecord): number;
+    at(record: NotificationRecord, send: number): number;
+  };
+  email(record: NotificationRecord, notice: Notice): EmailContent;
+  landing(record: NotificationRecord): Landing;
+  /** Runs on the landing page's POST. */
+  act(record: NotificationRecord, choice: string | undefined): Promise<LinkOutcome>;
+  /**
+   * A version-1 link (signed before the notification core) whose notification has no record yet:
+   * the record it implies, so old links keep working. Only Tray ever signed those.
+   */
+  adoptLegacyLink?(link: VerifiedLink): Promise<string | undefined>;
+}
+
+/** What the core hands a provider when a process starts it. */
+export interface CoreDeps {
+  /** The process's command connection. */
+  redis: RedisClient;
+  store: Notifications;
+  queues: QueueSet;
+  /** Upstream calls and budget waits, for metrics. */
+  hooks: UpstreamHooks;
+}
+
+export interface UpstreamHooks {
+  onCall?(upstream: string, operation: string, outcome: 'ok' | 'error', error?: Error): void;
+  onBudgetWait?(upstream: string): void;
+}
+
+export interface StartedProvider {
+  runtime: ProviderRuntime;
+  /** Its job module bound to this process's services. */
+  jobs: ModuleHandlers;
+  intakes: Intake[];
+  close(): void;
+}
+
+/**
+ * A provider is data plus a small adapter: its switch and settings (part of the one env schema),
+ * its job module, and `start`, which builds its runtime in a process. Registering one is one line
+ * in the providers list.
+ */
+export interface Provider {
+  id: string;
+  switch: ProviderSwitch;
+  /** Its job catalog and queues, known before any process starts (roles, compose, dashboard). */
+  module: Pick<JobModule, 'name' | 'queues' | 'jobs'>;
+  /** `env` has passed parseConfig with this provider on. */
+  start(env: Record<string, string | undefined>, core: CoreDeps): StartedProvider;
+}
+
+/** A provider's webhook: the ingress mounts one generic route per intake. */
+export interface Intake<T = unknown> {
+  path: string;
+  /** Answered 401 when false; checked before the body is parsed. */
+  authenticate(req: { header(name: string): string | undefined; query: Record<string, unknown> }): boolean;
+  schema: z.ZodType<T>;
+  /** Stores the work; resolves only once it is safely in Redis. */
+  accept(payload: T): Promise<{ status: string; id: string }>;
+}
