@@ -55,7 +55,8 @@ export const envSchema = z.object({
   LINK_SECRET: z.string().min(32, 'use at least 32 random characters').optional(),
   TOKEN_CACHE_KEY: z.string().min(32, 'use at least 32 random characters').optional(),
   LINK_TTL_DAYS: int(14, 1),
-  DEDUPE_WINDOW_HOURS: int(72, 1),
+  // Hours; fractions allowed (tests and demos use seconds-long windows).
+  DEDUPE_WINDOW_HOURS: z.coerce.number().positive().default(72),
   NOTIFY_UNUSED_AUTHS: bool(false),
   REMINDER_HOURS: sendingHoursSchema.optional(),
   REMINDER_TIMEZONE: z.string().refine(isTimeZone, 'not an IANA time zone').default('UTC'),
