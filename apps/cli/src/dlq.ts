@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { loadConfig, queueTuning, redisTarget } from '@reauth/config';
-import { getDeadLetter, listDeadLetters, openQueues, purgeDeadLetters, replayDeadLetter } from '@reauth/queues';
+import { createNotifications, replayEntry } from '@reauth/notification';
+import { getDeadLetter, listDeadLetters, openQueues, purgeDeadLetters } from '@reauth/queues';
 import { createRedis } from '@reauth/redis';
 import { providerSwitches, workQueueNames } from '@reauth/worker';
 
@@ -37,7 +38,8 @@ export async function dlqCommand(argv: string[]): Promise<number> {
       case 'replay': {
         const ids = values.all ? (await listDeadLetters(queues)).filter((e) => !e.replayedAt).map((e) => e.id) : id ? [id] : [];
         if (ids.length === 0) return values.all ? (out('nothing to replay'), 0) : fail('replay needs an id or --all');
-        for (const entryId of ids) out(`${entryId} -> ${await replayDeadLetter(queues, entryId)}`);
+        const store = createNotifications(connection, { prefix: config.REDIS_PREFIX, retentionDays: config.HISTORY_DAYS });
+        for (const entryId of ids) out(`${entryId} -> ${(await replayEntry(queues, store, entryId)).replayJobId}`);
         return 0;
       }
       case 'purge':

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { ConfigError, parseConfig, roles as allRoles, trayUrls } from '@reauth/config';
-import type { NotificationDetail } from '@reauth/history';
+import { ConfigError, parseConfig, roles as allRoles } from '@reauth/config';
+import type { NotificationDetail } from '@reauth/notification';
 import { createRedis, type RedisClient } from '@reauth/redis';
-import { unlimitedBudget } from '@reauth/rate-budget';
-import { createTrayClient, createUserTokens } from '@reauth/tray';
+import { createUserTokens } from '@reauth/tray';
 import { adminAccess } from './admin.js';
 import { eventually, startStack, type Stack } from './pipeline/stack.js';
 
@@ -41,7 +40,7 @@ function parse(scrape: string): Map<string, number> {
 const scrape = async () => parse(await (await fetch(`${stack.ingressUrl}/metrics`)).text());
 const admin = (path: string, init: RequestInit = {}) => fetch(`${stack.running.dashboardUrl}${path}`, { ...init, headers: { authorization: basic, ...init.headers } });
 const detailOf = async (authId: string): Promise<NotificationDetail | undefined> => {
-  const list = (await (await admin(`/api/notifications?authId=${authId}`)).json()) as { items: Array<{ id: string }> };
+  const list = (await (await admin(`/api/notifications?provider=tray&authId=${authId}`)).json()) as { items: Array<{ id: string }> };
   const id = list.items[0]?.id;
   return id ? ((await (await admin(`/api/notifications/${id}`)).json()) as NotificationDetail) : undefined;
 };
@@ -71,7 +70,7 @@ describe('one process running every role', () => {
     link = /http:\/\/reauth\.test(\/reauth\/[A-Za-z0-9_.-]+)/.exec(mail?.text ?? '')?.[1] ?? '';
     await eventually('the dead-letter entry', async () => (await stack.queues.get('dead-letter').getJobCounts('waiting')).waiting === 1);
     await eventually('the skipped mapping', async () => (await stack.queues.get('instance-mapping').getJobCounts('completed')).completed === 3);
-    expect((await fetch(`${stack.ingressUrl}${link}`, { redirect: 'manual' })).status).toBe(302);
+    expect((await stack.pressButton(link)).status).toBe(302);
     expect((await fetch(`${stack.ingressUrl}${link.slice(0, -4)}AAAA`, { redirect: 'manual' })).status).toBe(400);
   }, 60_000);
 
@@ -80,8 +79,8 @@ describe('one process running every role', () => {
     await stack?.stop();
   });
 
-  it('counts a known run: webhooks by outcome, jobs, emails, Tray calls, rate-limit waits, link clicks, queue depth', async () => {
-    const m = await eventually('the history of the click to be written', async () => ((await detailOf(a.authId))?.status === 'dialog-reached' ? scrape() : undefined));
+  it('counts a known run: webhooks by outcome, jobs, emails, Tray calls, rate-limit waits, link clicks, queue depth, the funnel', async () => {
+    const m = await eventually('the click to be recorded', async () => ((await detailOf(a.authId))?.state === 'opened' ? scrape() : undefined));
     const expected: Record<string, number> = {
       'reauth_webhooks_total{outcome="accepted"}': 3,
       'reauth_webhooks_total{outcome="duplicate"}': 1,
@@ -92,62 +91,72 @@ describe('one process running every role', () => {
       'reauth_jobs_total{queue="notify",outcome="completed"}': 1,
       'reauth_jobs_total{queue="notify",outcome="failed"}': 1,
       'reauth_job_duration_seconds_count{queue="notify",outcome="failed"}': 1,
-      'reauth_emails_total{outcome="sent"}': 1,
-      'reauth_emails_total{outcome="skipped"}': 1,
-      'reauth_tray_calls_total{operation="authorize",outcome="ok"}': 3,
-      'reauth_tray_calls_total{operation="authorize",outcome="rate-limited"}': 1,
-      'reauth_tray_calls_total{operation="solutionInstances",outcome="ok"}': 3,
-      'reauth_tray_calls_total{operation="generateAuthorizationCode",outcome="ok"}': 1,
+      'reauth_emails_total{provider="tray",outcome="sent"}': 1,
+      'reauth_upstream_calls_total{upstream="tray",operation="authorize",outcome="ok"}': 3,
+      'reauth_upstream_calls_total{upstream="tray",operation="authorize",outcome="rate-limited"}': 1,
+      'reauth_upstream_calls_total{upstream="tray",operation="solutionInstances",outcome="ok"}': 3,
+      'reauth_upstream_calls_total{upstream="tray",operation="generateAuthorizationCode",outcome="ok"}': 1,
       'reauth_rate_limit_waits_total{upstream="tray",reason="throttled"}': 1,
-      'reauth_link_clicks_total{outcome="redirected"}': 1,
-      'reauth_link_clicks_total{outcome="rejected-bad-signature"}': 1,
+      'reauth_link_clicks_total{outcome="viewed",provider="tray"}': 1,
+      'reauth_link_clicks_total{outcome="redirected",provider="tray"}': 1,
+      'reauth_link_clicks_total{outcome="rejected-bad-signature",provider="unknown"}': 1,
+      'reauth_notifications{provider="tray",state="received"}': 3,
+      'reauth_notifications{provider="tray",state="notified"}': 1,
+      'reauth_notifications{provider="tray",state="opened"}': 1,
+      'reauth_notifications{provider="tray",state="skipped"}': 1,
+      'reauth_notifications{provider="tray",state="failed"}': 1,
+      'reauth_notifications{provider="tray",state="completed"}': 0,
       'reauth_queue_jobs{queue="notify",state="completed"}': 1,
       'reauth_queue_jobs{queue="notify",state="failed"}': 1,
       'reauth_queue_jobs{queue="token-lookup",state="waiting"}': 0,
       reauth_dead_letter_jobs: 1,
     };
     expect(Object.fromEntries(Object.keys(expected).map((k) => [k, m.get(k)]))).toEqual(expected);
-    expect(m.get('reauth_emails_total{outcome="failed"}')).toBeUndefined();
+    expect(m.get('reauth_emails_total{provider="tray",outcome="failed"}')).toBeUndefined();
     expect(m.get('reauth_history_errors_total')).toBe(0);
     // Labels stay low-cardinality: no id, user or token ever becomes a label value.
     for (const series of m.keys()) expect(series).not.toMatch(/auth-\d|user-\d|ext-\d|tray-[0-9a-f]{8}/);
   });
 
-  it('records each notification’s timeline from the ingress, the processors and the runtime', async () => {
+  it('records each notification’s state and timeline from the stages, the send, the runtime and the landing page', async () => {
     const emailed = await detailOf(a.authId);
-    expect(emailed).toMatchObject({ authId: a.authId, userId: a.userId, externalUserId: a.externalUserId, serviceName: 'salesforce', status: 'dialog-reached' });
+    expect(emailed).toMatchObject({ provider: 'tray', ids: { authId: a.authId, userId: a.userId, externalUserId: a.externalUserId }, context: { serviceName: 'salesforce' }, state: 'opened', sends: 1 });
     const kinds = emailed?.events.map((e) => e.kind) ?? [];
     // The duplicate webhook arrives while the pipeline runs; every other step is in pipeline order.
-    expect(kinds.filter((k) => k !== 'duplicate')).toEqual(['received', 'token-obtained', 'instances-mapped', 'contact-found', 'email-sent', 'link-opened', 'dialog-reached']);
-    expect(kinds.filter((k) => k === 'duplicate')).toHaveLength(1);
-    expect(emailed?.events.find((e) => e.kind === 'email-sent')).toMatchObject({ queue: 'notify', jobId: emailed?.id });
+    expect(kinds.filter((k) => k !== 'duplicate')).toEqual(['received', 'step', 'step', 'email-sent', 'opened']);
+    expect(emailed?.events.filter((e) => e.kind === 'step').map((e) => e.detail)).toEqual(['user token minted', '1 of 1 instances use this auth']);
+    expect(kinds.filter((k) => k === 'duplicate').length).toBeLessThanOrEqual(1);
+    expect(emailed?.events.find((e) => e.kind === 'email-sent')).toMatchObject({ queue: 'notify', jobId: `${emailed?.id}.s0` });
 
-    expect((await detailOf(b.authId))?.events.map((e) => e.kind)).toEqual(['received', 'token-obtained', 'instances-mapped', 'email-skipped']);
+    const skipped = await detailOf(b.authId);
+    expect(skipped).toMatchObject({ state: 'skipped', reason: 'no instance uses this auth' });
+    expect(skipped?.events.map((e) => e.kind)).toEqual(['received', 'step', 'skipped']);
     const dead = await detailOf(c.authId);
-    expect(dead?.status).toBe('dead-lettered');
-    expect(dead?.events.at(-1)).toMatchObject({ kind: 'dead-lettered', queue: 'dead-letter', jobId: `notify.${dead?.id}`, detail: 'no contact found for the external user id' });
+    expect(dead).toMatchObject({ state: 'failed', reason: 'dead-lettered' });
+    expect(dead?.events.at(-1)).toMatchObject({ kind: 'dead-lettered', queue: 'dead-letter', jobId: `notify.${dead?.id}.s0`, detail: 'no contact found for the external user id' });
   });
 
   it('replays the dead-lettered notification from the dashboard, through to the email', async () => {
     const dead = await detailOf(c.authId);
     stack.contacts.set(c.externalUserId, { email: 'late@customer.test' });
-    const res = await admin(`/api/dead-letter/notify.${dead?.id}/replay`, { method: 'POST' });
+    const res = await admin(`/api/dead-letter/notify.${dead?.id}.s0/replay`, { method: 'POST' });
     expect(res.status).toBe(200);
     await stack.smtp.waitFor(2, 20_000);
     const after = await eventually('the replayed notification to be sent', async () => {
       const d = await detailOf(c.authId);
-      return d?.status === 'sent' ? d : undefined;
+      return d?.state === 'notified' ? d : undefined;
     });
-    expect(after.events.map((e) => e.kind).slice(-3)).toEqual(['replayed', 'contact-found', 'email-sent']);
+    expect(after.events.map((e) => e.kind).slice(-2)).toEqual(['replayed', 'email-sent']);
     const m = await scrape();
-    expect([m.get('reauth_emails_total{outcome="sent"}'), m.get('reauth_jobs_total{queue="notify",outcome="completed"}')]).toEqual([2, 2]);
+    expect([m.get('reauth_emails_total{provider="tray",outcome="sent"}'), m.get('reauth_jobs_total{queue="notify",outcome="completed"}')]).toEqual([2, 2]);
   });
 
   it('shows no secret in metrics, the admin API, history pages or Bull Board', async () => {
     // The user tokens Tray issued, read back (decrypted) from the cache the workers filled.
     const tokens = createUserTokens({
       redis: commands,
-      tray: createTrayClient({ graphqlUrl: trayUrls(stack.config).graphql, masterToken: 'unused', budget: unlimitedBudget }),
+      // Every token is cached by now; minting one here would mean the cache lost it.
+      tray: { authorize: async () => Promise.reject(new Error('not cached')) },
       keyPrefix: stack.config.REDIS_PREFIX,
       secret: stack.config.LINK_SECRET as string,
     });
@@ -158,13 +167,13 @@ describe('one process running every role', () => {
     const ids = ((await (await admin('/api/notifications')).json()) as { items: Array<{ id: string }> }).items.map((n) => n.id);
     expect(ids).toHaveLength(3);
     const pages = ['/api/notifications', '/api/dead-letter', '/notifications', ...ids.flatMap((id) => [`/api/notifications/${id}`, `/notifications/${id}`])];
-    for (const queue of ['token-lookup', 'instance-mapping', 'notify', 'dead-letter']) {
+    for (const queue of ['token-lookup', 'instance-mapping', 'notify', 'reminders', 'dead-letter']) {
       for (const status of ['completed', 'failed', 'waiting']) pages.push(`/queues/api/queues?activeQueue=${queue}&status=${status}&page=1&jobsPerPage=50`);
     }
     const bodies = await Promise.all(pages.map(async (p) => `${p}\n${await (await admin(p)).text()}`));
     bodies.push(await (await fetch(`${stack.ingressUrl}/metrics`)).text());
     const haystack = bodies.join('\n');
-    expect(haystack).toContain(`auth ${a.authId} · user ${a.userId}`); // the pages did render jobs
+    expect(haystack).toContain(`notification.send · ${ids[0]}`); // the pages did render jobs
     expect(Object.entries(secrets).filter(([, s]) => haystack.includes(s)).map(([name]) => name)).toEqual([]);
   });
 });

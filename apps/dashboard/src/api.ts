@@ -1,19 +1,13 @@
 import express, { type Router } from 'express';
 import { redactSecrets, type Logger } from '@reauth/logger';
-import { filterSchema, isOpen, type Notifications } from '@reauth/notification';
-import { getDeadLetter, listDeadLetters, replayDeadLetter, type QueueSet } from '@reauth/queues';
+import { filterSchema, isOpen, replayEntry, type Notifications } from '@reauth/notification';
+import { getDeadLetter, listDeadLetters, type QueueSet } from '@reauth/queues';
 
 export interface ApiOptions {
   queues: QueueSet;
   store: Notifications;
   log: Logger;
 }
-
-/** The notification a dead-letter entry's job served, if it names one. */
-const notificationOfEntry = (data: unknown): string | undefined => {
-  const id = (data as { notificationId?: unknown } | null)?.notificationId;
-  return typeof id === 'string' ? id : undefined;
-};
 
 /** The admin JSON API; the replay and resolve routes also serve the notification page's forms. */
 export function adminApi({ queues, store, log }: ApiOptions): Router {
@@ -80,15 +74,10 @@ export function adminApi({ queues, store, log }: ApiOptions): Router {
       res.status(409).json({ error: 'already replayed', replayJobId: entry.replayJobId });
       return;
     }
-    const replayJobId = await replayDeadLetter(queues, entry.id);
+    const { replayJobId, notificationId } = await replayEntry(queues, store, entry.id);
     log.info({ deadLetterId: entry.id, replayJobId }, 'dead-letter entry replayed from the dashboard');
-    const id = notificationOfEntry(entry.data);
-    if (id) {
-      await store
-        .move(id, { to: 'received', event: { kind: 'replayed', queue: entry.sourceQueue, jobId: replayJobId, detail: `replay of ${entry.id}` } })
-        .catch((err: Error) => log.warn({ deadLetterId: entry.id, err: err.message }, 'could not record the replay'));
-      backToPage(req, res, id, { id: entry.id, replayJobId });
-    } else res.json({ id: entry.id, replayJobId });
+    if (notificationId) backToPage(req, res, notificationId, { id: entry.id, replayJobId });
+    else res.json({ id: entry.id, replayJobId });
   });
 
   return router;

@@ -3,9 +3,9 @@ import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import { Worker, type Job } from 'bullmq';
 import request from 'supertest';
-import { createHistory, type NotificationHistory } from '@reauth/history';
 import { createLogger } from '@reauth/logger';
 import { createReadiness } from '@reauth/metrics';
+import { createNotifications, type Notifications, type OpenInput } from '@reauth/notification';
 import { PermanentError, deadLetter, openQueues, queuePrefix, type QueueSet } from '@reauth/queues';
 import { createRedis, type RedisClient } from '@reauth/redis';
 import { startRedisServer, type RedisServer } from '@reauth/testkit';
@@ -38,7 +38,7 @@ afterAll(async () => {
 interface World {
   prefix: string;
   queues: QueueSet;
-  history: NotificationHistory;
+  store: Notifications;
   server: Server;
   host: string;
 }
@@ -48,15 +48,26 @@ async function world(overrides: Partial<DashboardOptions> = {}): Promise<World> 
   const prefix = `t${randomUUID().slice(0, 8)}`;
   const queues = openQueues({ target: { url: redis.url }, prefix, queues: workQueueNames, tuning: { attempts: 1, backoffMs: 10 } });
   opened.push(queues);
-  const history = createHistory(commands, { prefix, retentionDays: 30 });
-  const app = createDashboard({ queues, history, credentials, readOnly: false, readiness: createReadiness(() => queues.connection.ping()), log, ...overrides });
+  const store = createNotifications(commands, { prefix, retentionDays: 30 });
+  const app = createDashboard({ queues, store, credentials, readOnly: false, readiness: createReadiness(() => queues.connection.ping()), log, ...overrides });
   const server = app.listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   servers.push(server);
-  return { prefix, queues, history, server, host: `127.0.0.1:${(server.address() as { port: number }).port}` };
+  return { prefix, queues, store, server, host: `127.0.0.1:${(server.address() as { port: number }).port}` };
 }
 
 const auth = (r: request.Test) => r.auth(credentials.user, credentials.password);
+
+/** A Tray notification record as the token-lookup stage opens it. */
+const trayRecord = (id: string, ids: Record<string, string>, context: Record<string, unknown> = {}): OpenInput => ({
+  id,
+  provider: 'tray',
+  subjectKey: ids.authId ?? id,
+  ids,
+  contactKey: ids.externalUserId ?? 'ext',
+  context,
+  expiresAt: Date.now() + 14 * 86_400_000,
+});
 
 function stageJob(n: number, extra: Record<string, unknown> = {}) {
   return {
@@ -86,11 +97,8 @@ async function deadLettered(w: World, data: ReturnType<typeof stageJob>, queue: 
   });
   const job = await failed;
   await deadLetter(w.queues, queue, job);
-  await w.history.record(data.notificationId, { authId: data.auth.authId, userId: data.auth.user_id, externalUserId: data.auth.external_user_id }, {
-    kind: 'dead-lettered',
-    queue: 'dead-letter',
-    jobId: `${queue}.${data.notificationId}`,
-  });
+  await w.store.open(trayRecord(data.notificationId, { authId: data.auth.authId, userId: data.auth.user_id, externalUserId: data.auth.external_user_id }));
+  await w.store.move(data.notificationId, { to: 'failed', reason: 'dead-lettered', event: { kind: 'dead-lettered', queue: 'dead-letter', jobId: `${queue}.${data.notificationId}` } });
   return { job, entryId: `${queue}.${data.notificationId}` };
 }
 
@@ -127,14 +135,14 @@ describe('authentication', () => {
 });
 
 describe('Bull Board', () => {
-  it('shows every queue, names jobs by authId and user, and masks secrets in job data', async () => {
+  it('shows every queue, names jobs by their notification, and masks secrets in job data', async () => {
     const w = await world();
     await w.queues.get('notify').add('tray.notify', stageJob(1, { token: 'sekrit-token-value', nested: { password: 'sekrit-pass' }, note: 'Bearer sekrit-bearer' }), { jobId: 'j1' });
     const res = await auth(request(w.server).get('/queues/api/queues?activeQueue=notify&status=latest&page=1&jobsPerPage=10')).expect(200);
     const names = (res.body.queues as Array<{ name: string }>).map((q) => q.name).sort();
-    expect(names).toEqual(['dead-letter', 'instance-mapping', 'notify', 'token-lookup']);
+    expect(names).toEqual(['dead-letter', 'instance-mapping', 'notify', 'reminders', 'token-lookup']);
     const notify = (res.body.queues as Array<{ name: string; jobs: Array<{ name: string; data: unknown }> }>).find((q) => q.name === 'notify');
-    expect(notify?.jobs[0]?.name).toBe('tray.notify · auth auth-1 · user user-1');
+    expect(notify?.jobs[0]?.name).toBe(`tray.notify · ${stageJob(1).notificationId}`);
     expect(notify?.jobs[0]?.data).toMatchObject({ token: '[REDACTED]', nested: { password: '[REDACTED]' }, note: 'Bearer [REDACTED]' });
     expect(res.text).not.toContain('sekrit');
     // The UI itself loads behind the same auth.
@@ -194,13 +202,11 @@ describe('read-only mode', () => {
 });
 
 describe('admin API', () => {
-  it('filters notifications by authId, userId, externalUserId and status', async () => {
+  it('filters notifications by provider, state and the provider’s own ids, and resolves one by hand', async () => {
     const w = await world();
-    const t = Date.now();
     const add = async (id: string, authId: string, userId: string, externalUserId: string, sent: boolean) => {
-      const subject = { authId, userId, externalUserId, receivedAt: t + Number(id.slice(1)) };
-      await w.history.record(id, subject, { kind: 'received' });
-      if (sent) await w.history.record(id, subject, { kind: 'email-sent', queue: 'notify', jobId: id });
+      await w.store.open(trayRecord(id, { authId, userId, externalUserId }));
+      if (sent) await w.store.move(id, { to: 'notified', sentIndex: 0, due: Date.now() + 60_000, event: { kind: 'email-sent', queue: 'notify', jobId: `${id}.s0` } });
     };
     await add('n1', 'a1', 'u1', 'e1', true);
     await add('n2', 'a2', 'u1', 'e2', false);
@@ -208,22 +214,40 @@ describe('admin API', () => {
     const ids = async (query: string) => ((await auth(request(w.server).get(`/api/notifications?${query}`)).expect(200)).body.items as Array<{ id: string }>).map((n) => n.id);
 
     expect(await ids('')).toEqual(['n3', 'n2', 'n1']);
-    expect(await ids('authId=a2')).toEqual(['n2']);
-    expect(await ids('userId=u1')).toEqual(['n2', 'n1']);
-    expect(await ids('externalUserId=e2')).toEqual(['n3', 'n2']);
-    expect(await ids('status=sent')).toEqual(['n3', 'n1']);
-    expect(await ids('userId=u1&status=sent')).toEqual(['n1']);
+    expect(await ids('provider=tray')).toEqual(['n3', 'n2', 'n1']);
+    expect(await ids('provider=truelayer')).toEqual([]);
+    expect(await ids('provider=tray&authId=a2')).toEqual(['n2']);
+    expect(await ids('provider=tray&userId=u1')).toEqual(['n2', 'n1']);
+    expect(await ids('provider=tray&externalUserId=e2')).toEqual(['n3', 'n2']);
+    expect(await ids('state=notified')).toEqual(['n3', 'n1']);
+    expect(await ids('provider=tray&userId=u1&state=notified')).toEqual(['n1']);
     const paged = await auth(request(w.server).get('/api/notifications?limit=2')).expect(200);
     expect(paged.body.items).toHaveLength(2);
     expect(await ids(`limit=2&cursor=${paged.body.next}`)).toEqual(['n1']);
 
-    const bad = await auth(request(w.server).get('/api/notifications?status=exploded')).expect(400);
-    expect(bad.body.issues[0].path).toBe('status');
+    const bad = await auth(request(w.server).get('/api/notifications?state=exploded')).expect(400);
+    expect(bad.body.issues[0].path).toBe('state');
     await auth(request(w.server).get('/api/notifications?limit=100000')).expect(400);
+    const noProvider = await auth(request(w.server).get('/api/notifications?authId=a1')).expect(400);
+    expect(noProvider.body.issues[0]).toEqual({ path: 'authId', message: 'filtering by a provider id needs ?provider=' });
 
     const one = await auth(request(w.server).get('/api/notifications/n1')).expect(200);
-    expect(one.body).toMatchObject({ id: 'n1', authId: 'a1', status: 'sent', lastQueue: 'notify', events: [{ kind: 'received' }, { kind: 'email-sent', queue: 'notify', jobId: 'n1' }] });
+    expect(one.body).toMatchObject({ id: 'n1', provider: 'tray', ids: { authId: 'a1' }, state: 'notified', lastQueue: 'notify', events: [{ kind: 'received' }, { kind: 'email-sent', queue: 'notify', jobId: 'n1.s0' }] });
     await auth(request(w.server).get('/api/notifications/nope')).expect(404);
+
+    // Resolved by hand: completed, off the reminder schedule, and counted in the funnel.
+    const resolved = await auth(request(w.server).post('/api/notifications/n1/resolve')).expect(200);
+    expect(resolved.body).toEqual({ id: 'n1', state: 'completed' });
+    expect(await commands.zscore(`${w.store.base}:due`, 'n1')).toBeNull();
+    expect(await commands.zscore(`${w.store.base}:due`, 'n3')).not.toBeNull();
+    await auth(request(w.server).post('/api/notifications/n1/resolve')).expect(409);
+    await auth(request(w.server).post('/api/notifications/nope/resolve')).expect(404);
+    const funnel = await auth(request(w.server).get('/api/funnel')).expect(200);
+    expect(funnel.body).toEqual({ tray: { received: 3, notified: 2, opened: 0, completed: 1, lapsed: 0, failed: 0, superseded: 0, skipped: 0 } });
+    const page = await auth(request(w.server).get('/notifications/n3')).expect(200);
+    expect(page.text).toContain('action="/api/notifications/n3/resolve"');
+    const list = await auth(request(w.server).get('/notifications')).expect(200);
+    expect(list.text).toMatch(/<th>tray<\/th><td>3<\/td><td>2<\/td><td>0<\/td><td>1<\/td>/);
   });
 
   it('lists dead-letter entries and replays one exactly once', async () => {
@@ -246,9 +270,9 @@ describe('admin API', () => {
     expect(await w.queues.get('notify').getJobCounts('waiting')).toEqual({ waiting: 1 });
     await auth(request(w.server).post('/api/dead-letter/notify.unknown/replay')).expect(404);
 
-    const timeline = await w.history.get(data.notificationId);
-    expect(timeline?.status).toBe('pending');
-    expect(timeline?.events.at(-1)).toMatchObject({ kind: 'replayed', queue: 'notify', jobId: replayJobId });
+    const timeline = await w.store.detail(data.notificationId);
+    expect(timeline?.state).toBe('received');
+    expect(timeline?.events.at(-1)).toMatchObject({ kind: 'replayed', queue: 'notify', detail: `replay of ${entryId}` });
   });
 
   it('sends the notification page’s replay form back to the timeline', async () => {
@@ -271,9 +295,8 @@ describe('admin API', () => {
 describe('history pages', () => {
   it('lists notifications with links into Bull Board and escapes what came from the webhook', async () => {
     const w = await world();
-    const subject = { authId: 'a-<b>', userId: 'u1', externalUserId: '<script>alert(1)</script>', serviceName: 'salesforce', authenticationName: '"><img src=x onerror=alert(1)>' };
-    await w.history.record('n-1', subject, { kind: 'received' });
-    await w.history.record('n-1', subject, { kind: 'token-obtained', queue: 'token-lookup', jobId: 'n-1' });
+    await w.store.open(trayRecord('n-1', { authId: 'a-<b>', userId: 'u1', externalUserId: '<script>alert(1)</script>' }, { authenticationName: '"><img src=x onerror=alert(1)>' }));
+    await w.store.step('n-1', { kind: 'step', detail: 'user token <b>minted</b>', queue: 'token-lookup', jobId: 'n-1' });
 
     const list = await auth(request(w.server).get('/notifications')).expect(200);
     expect(list.headers['content-security-policy']).toContain("default-src 'none'");
@@ -283,10 +306,13 @@ describe('history pages', () => {
     expect(list.text).not.toContain('<script>');
     expect(list.text).not.toContain('<img');
 
-    const filtered = await auth(request(w.server).get('/notifications?status=sent')).expect(200);
+    const filtered = await auth(request(w.server).get('/notifications?state=completed')).expect(200);
     expect(filtered.text).toContain('No notifications match.');
+    const byId = await auth(request(w.server).get('/notifications?provider=tray&key=userId&value=u1')).expect(200);
+    expect(byId.text).toContain('href="/notifications/n-1"');
     const detail = await auth(request(w.server).get('/notifications/n-1')).expect(200);
-    expect(detail.text).toMatch(/<td>received<\/td>[\s\S]*<td>token-obtained<\/td>/);
+    expect(detail.text).toMatch(/<td>received<\/td>[\s\S]*<td>step<\/td><td>user token &lt;b&gt;minted&lt;\/b&gt;<\/td>/);
+    expect(detail.text).toContain('action="/api/notifications/n-1/resolve"');
     await auth(request(w.server).get('/notifications/unknown')).expect(404);
   });
 });

@@ -12,3 +12,4 @@ export { createDelivery, messageIdOf, type Delivery, type DeliveryOptions } from
 export { notificationJobs, notificationModule, nextDue, sendJobId, type NotificationDeps, type NotificationJobs } from './jobs.js';
 export type { CoreDeps, Intake, Landing, LinkOutcome, Notice, Provider, ProviderRuntime, StartedProvider, UpstreamHooks } from './provider.js';
 export { nextSendingTime } from './quiet-hours.js';
+export { replayEntry } from './replay.js';

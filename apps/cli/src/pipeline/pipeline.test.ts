@@ -45,13 +45,6 @@ async function finished(queue: string, id: string) {
 const mailsTo = (address: string) => stack.smtp.messages.filter((m) => m.to.includes(address));
 const linkIn = (text: string) => /http:\/\/reauth\.test(\/reauth\/[A-Za-z0-9_.-]+)/.exec(text)?.[1];
 
-/** What a browser without JavaScript does: load the landing page, then press its button. */
-async function pressButton(path: string): Promise<Response> {
-  const page = await fetch(`${stack.ingressUrl}${path}`);
-  expect(page.status).toBe(200);
-  const key = /name="k" value="([^"]+)"/.exec(await page.text())?.[1] ?? '';
-  return fetch(`${stack.ingressUrl}${path}`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ k: key }) });
-}
 
 beforeAll(async () => {
   stack = await startStack();
@@ -130,7 +123,7 @@ describe('Tray expired-auth pipeline over real HTTP, Redis and SMTP', () => {
 
     const codes: string[] = [];
     for (let click = 0; click < 2; click++) {
-      const res = await pressButton(path ?? '');
+      const res = await stack.pressButton(path ?? '');
       expect(res.status).toBe(302);
       const location = new URL(res.headers.get('location') ?? '');
       expect(`${location.origin}${location.pathname}`).toBe(`${stack.tray.dialogUrl}/external/auth/edit/acme/${u.authId}`);

@@ -34,6 +34,8 @@ export interface Stack {
   webhookToken: string;
   masterToken: string;
   postWebhook(body: unknown, init?: { token?: string; contentType?: string }): Promise<Response>;
+  /** What a browser without JavaScript does with a link's path: load the landing page, press its button. */
+  pressButton(path: string, choice?: string): Promise<Response>;
   stop(): Promise<void>;
 }
 
@@ -84,6 +86,16 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         method: 'POST',
         headers: { 'content-type': init.contentType ?? 'application/json' },
         body: typeof body === 'string' ? body : JSON.stringify(body),
+      });
+    },
+    async pressButton(path, choice) {
+      const page = await fetch(`${ingressUrl}${path}`);
+      const key = /name="k" value="([^"]+)"/.exec(await page.text())?.[1] ?? '';
+      return fetch(`${ingressUrl}${path}`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ k: key, ...(choice !== undefined ? { choice } : {}) }),
       });
     },
     async stop() {
