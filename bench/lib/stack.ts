@@ -97,7 +97,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     SHUTDOWN_TIMEOUT_MS: '2000',
     ...options.env,
   };
-  const config = parseConfig(env, []);
+  const config = parseConfig(env, [], []);
   const redisClient = createRedis({ url: redis.url }, 'command', 'reauth-bench');
   let queues: Promise<QueueSet> | undefined;
 

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { parseConfig, roles as allRoles } from '@reauth/config';
 import { createLogger, type Logger } from '@reauth/logger';
 import { startContactsServer, startFakeTray, startRedisServer, startSmtpCapture, type CapturedMail } from '@reauth/testkit';
+import { providerSwitches } from '@reauth/worker';
 import { runRoles } from './process.js';
 import { onShutdown } from './shutdown.js';
 
@@ -46,28 +47,27 @@ export async function runDemo(options: DemoOptions): Promise<Demo> {
 
   const port = options.port ?? Number(process.env.PORT ?? 3000);
   const webhookToken = randomBytes(16).toString('hex');
-  const config = parseConfig(
-    {
-      LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
-      REDIS_URL: redis.url,
-      PORT: String(port),
-      PUBLIC_URL: `http://localhost:${port}`,
-      WEBHOOK_TOKEN: webhookToken,
-      TRAY_GRAPHQL_URL: tray.url,
-      TRAY_DIALOG_URL: tray.dialogUrl,
-      TRAY_MASTER_TOKEN: masterToken,
-      TRAY_EMBEDDED_ID: 'acme-demo',
-      // Two instances per page, so the match on page two is found too.
-      TRAY_PAGE_SIZE: '2',
-      SMTP_URL: smtp.url,
-      MAIL_FROM: 'reauth demo <reauth@localhost>',
-      CONTACTS_URL: contacts.urlTemplate,
-      LINK_SECRET: randomBytes(32).toString('hex'),
-      JOB_BACKOFF_MS: '200',
-    },
-    allRoles.filter((r) => r !== 'dashboard'),
-  );
-  const running = await runRoles(config, allRoles.filter((r) => r !== 'dashboard'), log);
+  const env = {
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+    REDIS_URL: redis.url,
+    PORT: String(port),
+    PUBLIC_URL: `http://localhost:${port}`,
+    WEBHOOK_TOKEN: webhookToken,
+    TRAY_GRAPHQL_URL: tray.url,
+    TRAY_DIALOG_URL: tray.dialogUrl,
+    TRAY_MASTER_TOKEN: masterToken,
+    TRAY_EMBEDDED_ID: 'acme-demo',
+    // Two instances per page, so the match on page two is found too.
+    TRAY_PAGE_SIZE: '2',
+    SMTP_URL: smtp.url,
+    MAIL_FROM: 'reauth demo <reauth@localhost>',
+    CONTACTS_URL: contacts.urlTemplate,
+    LINK_SECRET: randomBytes(32).toString('hex'),
+    JOB_BACKOFF_MS: '200',
+  };
+  const roles = allRoles.filter((r) => r !== 'dashboard');
+  const config = parseConfig(env, roles, providerSwitches);
+  const running = await runRoles(config, roles, log, env);
   const ingressUrl = `http://localhost:${port}`;
 
   const stop = async () => {

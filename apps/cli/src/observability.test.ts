@@ -212,19 +212,19 @@ describe('a process without an ingress', () => {
 
 describe('dashboard access', () => {
   it('refuses to start in production without ADMIN_PASSWORD', () => {
-    expect(() => parseConfig({ NODE_ENV: 'production' }, ['dashboard'])).toThrow(ConfigError);
-    expect(() => parseConfig({ NODE_ENV: 'production' }, ['dashboard'])).toThrow(/ADMIN_PASSWORD: required in production/);
-    expect(() => parseConfig({ NODE_ENV: 'production', ADMIN_PASSWORD: 'x'.repeat(20) }, ['dashboard'])).not.toThrow();
+    expect(() => parseConfig({ NODE_ENV: 'production' }, ['dashboard'], [])).toThrow(ConfigError);
+    expect(() => parseConfig({ NODE_ENV: 'production' }, ['dashboard'], [])).toThrow(/ADMIN_PASSWORD: required in production/);
+    expect(() => parseConfig({ NODE_ENV: 'production', ADMIN_PASSWORD: 'x'.repeat(20) }, ['dashboard'], [])).not.toThrow();
   });
 
   it('outside production without a password, uses a one-time password on loopback only', () => {
-    const config = parseConfig({ NODE_ENV: 'development' }, ['dashboard']);
+    const config = parseConfig({ NODE_ENV: 'development' }, ['dashboard'], []);
     const first = adminAccess(config);
     const second = adminAccess(config);
     expect(first.host).toBe('127.0.0.1');
     expect(first.credentials.user).toBe('admin');
     expect(first.credentials.password.length).toBeGreaterThanOrEqual(24);
     expect(second.credentials.password).not.toBe(first.credentials.password);
-    expect(adminAccess(parseConfig({ ADMIN_PASSWORD: 'configured-password' }, ['dashboard']))).toEqual({ credentials: { user: 'admin', password: 'configured-password' } });
+    expect(adminAccess(parseConfig({ ADMIN_PASSWORD: 'configured-password' }, ['dashboard'], []))).toEqual({ credentials: { user: 'admin', password: 'configured-password' } });
   });
 });

@@ -26,7 +26,7 @@ export interface RunningRoles {
  * Starts the given roles in this process, sharing one set of Redis connections. `env` is the
  * environment `config` was parsed from: each provider that is on narrows its own settings from it.
  */
-export async function runRoles(config: Config, roles: readonly Role[], log: Logger, env: Record<string, string | undefined> = process.env): Promise<RunningRoles> {
+export async function runRoles(config: Config, roles: readonly Role[], log: Logger, env: Record<string, string | undefined>): Promise<RunningRoles> {
   const target = redisTarget(config);
   const commands = createRedis(target, 'command', 'reauth-commands');
   const queues = openQueues({ target, prefix: config.REDIS_PREFIX, queues: workQueueNames, tuning: queueTuning(config) });
@@ -72,7 +72,11 @@ export async function runRoles(config: Config, roles: readonly Role[], log: Logg
     closers.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
   }
 
-  const workQueues = roles.filter((r) => workQueueNames.includes(r));
+  // A provider's stages run only where the provider is on: with Tray off, its roles have nothing to do.
+  const declared = new Set(core.modules.flatMap((m) => Object.keys(m.queues)));
+  const workQueues = roles.filter((r) => declared.has(r));
+  const idle = roles.filter((r) => workQueueNames.includes(r) && !declared.has(r));
+  if (idle.length > 0) log.warn({ roles: idle }, 'roles of providers that are off: not started');
   let runtime: WorkerRuntime | undefined;
   if (workQueues.length > 0) {
     const connection = createRedis(target, 'worker', 'reauth-worker');

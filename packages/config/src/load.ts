@@ -37,7 +37,7 @@ export class ConfigError extends Error {
 }
 
 /** Validates `env` for the given roles; throws one ConfigError listing every problem. */
-export function parseConfig(env: Record<string, string | undefined>, roles: readonly Role[], providers: readonly ProviderSwitch[] = []): Config {
+export function parseConfig(env: Record<string, string | undefined>, roles: readonly Role[], providers: readonly ProviderSwitch[]): Config {
   // Empty strings in .env files mean "unset", not "the empty value".
   const raw = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== '')) as Record<string, string>;
   const result = envSchema.safeParse(raw);

@@ -6,9 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { parseConfig, roles } from '@reauth/config';
 import { createLogger } from '@reauth/logger';
 import { DEAD_LETTER_QUEUE, queuePrefix } from '@reauth/queues';
-import { workQueueNames } from '@reauth/worker';
+import { providerSwitches, workQueueNames } from '@reauth/worker';
 import { createRedis, freePort, type RedisClient } from '@reauth/redis';
-import { startContactsServer, startFakeTray, startSmtpCapture, type ContactsServer, type FakeTray, type SmtpCapture } from '@reauth/testkit';
+import { pressButton, startContactsServer, startFakeTray, startSmtpCapture, type ContactsServer, type FakeTray, type SmtpCapture } from '@reauth/testkit';
 import { runRoles, type RunningRoles } from '../process.js';
 import { startRedisCluster, type RedisCluster } from './redis-cluster.js';
 
@@ -42,27 +42,25 @@ beforeAll(async () => {
 
   const port = await freePort();
   const pipelineRoles = roles.filter((r) => r !== 'dashboard');
-  const config = parseConfig(
-    {
-      LOG_LEVEL: 'silent',
-      REDIS_CLUSTER_NODES: cluster.nodes.join(','),
-      REDIS_PREFIX: prefix,
-      PORT: String(port),
-      PUBLIC_URL: `http://127.0.0.1:${port}`,
-      WEBHOOK_TOKEN: webhookToken,
-      TRAY_GRAPHQL_URL: tray.url,
-      TRAY_DIALOG_URL: tray.dialogUrl,
-      TRAY_MASTER_TOKEN: masterToken,
-      TRAY_EMBEDDED_ID: 'acme-cluster',
-      SMTP_URL: smtp.url,
-      MAIL_FROM: 'reauth <reauth@localhost>',
-      CONTACTS_URL: contacts.urlTemplate,
-      LINK_SECRET: randomBytes(32).toString('hex'),
-      JOB_BACKOFF_MS: '200',
-    },
-    pipelineRoles,
-  );
-  running = await runRoles(config, pipelineRoles, createLogger({ level: 'silent' }));
+  const env = {
+    LOG_LEVEL: 'silent',
+    REDIS_CLUSTER_NODES: cluster.nodes.join(','),
+    REDIS_PREFIX: prefix,
+    PORT: String(port),
+    PUBLIC_URL: `http://127.0.0.1:${port}`,
+    WEBHOOK_TOKEN: webhookToken,
+    TRAY_GRAPHQL_URL: tray.url,
+    TRAY_DIALOG_URL: tray.dialogUrl,
+    TRAY_MASTER_TOKEN: masterToken,
+    TRAY_EMBEDDED_ID: 'acme-cluster',
+    SMTP_URL: smtp.url,
+    MAIL_FROM: 'reauth <reauth@localhost>',
+    CONTACTS_URL: contacts.urlTemplate,
+    LINK_SECRET: randomBytes(32).toString('hex'),
+    JOB_BACKOFF_MS: '200',
+  };
+  const config = parseConfig(env, pipelineRoles, providerSwitches);
+  running = await runRoles(config, pipelineRoles, createLogger({ level: 'silent' }), env);
 });
 
 afterAll(async () => {
@@ -87,7 +85,7 @@ describe('on a 3-master Redis Cluster', () => {
     const link = /http:\/\/127\.0\.0\.1:\d+\/reauth\/[A-Za-z0-9_.-]+/.exec(email?.text ?? '')?.[0];
     expect(link).toBeDefined();
 
-    const click = await fetch(link as string, { redirect: 'manual' });
+    const click = await pressButton(link as string);
     expect(click.status).toBe(302);
     const dialog = click.headers.get('location') ?? '';
     expect(dialog.startsWith(`${tray.dialogUrl}/external/auth/edit/acme-cluster/${auth.authId}?code=`)).toBe(true);

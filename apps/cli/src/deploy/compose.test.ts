@@ -1,7 +1,7 @@
 import { parseEnv } from 'node:util';
 import { describe, expect, it } from '@jest/globals';
 import { ConfigError, envSchema, parseConfig, parseRoles, roles, type Role } from '@reauth/config';
-import { workQueueNames } from '@reauth/worker';
+import { providerSwitches, workQueueNames } from '@reauth/worker';
 import { loadCompose, readRepoFile, type ComposeService } from './compose-file.js';
 
 // The compose files and the config schema are edited apart; these checks keep them in step.
@@ -39,7 +39,7 @@ const operatorFills = {
 
 const problemsOf = (env: Record<string, string | undefined>, r: Role[]): string[] => {
   try {
-    parseConfig(env, r);
+    parseConfig(env, r, providerSwitches);
     return [];
   } catch (err) {
     if (err instanceof ConfigError) return err.problems;
@@ -77,10 +77,13 @@ describe('docker-compose.yml', () => {
 
   it('.env.example leaves blank exactly what the operator fills in', () => {
     expect(Object.keys(operatorFills).filter((k) => example[k] !== '')).toEqual([]);
-    // Without them no Tray role starts, so the next test really depends on the fills.
-    expect(problemsOf({ ...example, REDIS_URL: 'redis://redis:6379' }, ['ingress'])).toEqual(
-      expect.arrayContaining([expect.stringMatching(/^WEBHOOK_TOKEN: /), expect.stringMatching(/^LINK_SECRET: /)]),
-    );
+    // Without them the ingress does not start, so the next test really depends on the fills.
+    expect(problemsOf({ ...example, REDIS_URL: 'redis://redis:6379' }, ['ingress'])).toEqual([expect.stringMatching(/^LINK_SECRET: /)]);
+    // Tray is off until its settings are filled; filling one switches it on and asks for the rest.
+    expect(problemsOf({ ...example, REDIS_URL: 'redis://redis:6379', LINK_SECRET: 'k'.repeat(32), TRAY_MASTER_TOKEN: 'm' }, ['ingress'])).toEqual([
+      'TRAY_EMBEDDED_ID: required by provider tray',
+      'WEBHOOK_TOKEN: required by provider tray for role ingress',
+    ]);
   });
 
   it.each(['development', 'production'])('starts each service with .env.example filled in (NODE_ENV=%s)', (nodeEnv) => {
@@ -108,7 +111,7 @@ describe('compose.dev.yml', () => {
     for (const { name, service, roles: r } of appServices(dev)) {
       const env = { ...example, ...service.environment };
       expect({ name, problems: problemsOf(env, r) }).toEqual({ name, problems: [] });
-      const config = parseConfig(env, r);
+      const config = parseConfig(env, r, providerSwitches);
       if (r.includes('notify')) expect(config.SMTP_URL).toBe('smtp://mailpit:1025');
       if (r.includes('token-lookup')) expect(config.TRAY_GRAPHQL_URL).toBe('http://fake-tray:4100/graphql');
     }

@@ -57,7 +57,7 @@ async function redisAnswers(config: Config): Promise<string | undefined> {
 
 /** Every problem found; empty means healthy. */
 export async function checkHealth(env: NodeJS.ProcessEnv, roles: readonly Role[]): Promise<string[]> {
-  const config = parseConfig(env, []);
+  const config = parseConfig(env, [], []);
   const probes: Array<Promise<string | undefined>> = [];
   if (roles.includes('ingress')) probes.push(httpAnswers(`http://127.0.0.1:${config.PORT}/healthz`, (s) => s === 200));
   if (roles.includes('dashboard')) probes.push(httpAnswers(`http://127.0.0.1:${config.ADMIN_PORT}/healthz`, (s) => s === 200));

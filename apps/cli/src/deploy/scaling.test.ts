@@ -22,7 +22,7 @@ let queues: QueueSet;
 let feeder: Child;
 let notifiers: Child[] = [];
 
-const sent = (line: LogLine) => line.msg === 'reauth email sent';
+const sent = (line: LogLine) => line.msg === 'notice sent';
 
 beforeAll(async () => {
   const masterToken = randomBytes(16).toString('hex');

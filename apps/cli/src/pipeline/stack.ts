@@ -4,6 +4,7 @@ import { createLogger } from '@reauth/logger';
 import { createNotifications, type Notifications } from '@reauth/notification';
 import { openQueues, type QueueSet } from '@reauth/queues';
 import {
+  pressButton,
   startContactsServer,
   startFakeTray,
   startRedisServer,
@@ -88,16 +89,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         body: typeof body === 'string' ? body : JSON.stringify(body),
       });
     },
-    async pressButton(path, choice) {
-      const page = await fetch(`${ingressUrl}${path}`);
-      const key = /name="k" value="([^"]+)"/.exec(await page.text())?.[1] ?? '';
-      return fetch(`${ingressUrl}${path}`, {
-        method: 'POST',
-        redirect: 'manual',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ k: key, ...(choice !== undefined ? { choice } : {}) }),
-      });
-    },
+    pressButton: (path, choice) => pressButton(`${ingressUrl}${path}`, choice),
     async stop() {
       await running.stop();
       await queues.close();

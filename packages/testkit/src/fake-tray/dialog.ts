@@ -3,7 +3,10 @@ import { send } from './http.js';
 import type { TrayState } from './state.js';
 
 /** What a dialog URL points at, once the path is understood. */
-type Target = { embeddedId: string; resolve: (state: TrayState) => { owner: string; label: string } | string };
+type Target = { embeddedId: string; resolve: (state: TrayState) => Resource | string };
+
+/** Whose code the visit must carry, what the page names, and the auth a finish reports (when one is known). */
+type Resource = { owner: string; label: string; authId?: string };
 
 /** §4: the three dialog shapes the worker may link to. */
 const ROUTES: Array<{ pattern: RegExp; target: (segments: string[]) => Target }> = [
@@ -14,7 +17,7 @@ const ROUTES: Array<{ pattern: RegExp; target: (segments: string[]) => Target }>
       embeddedId,
       resolve: (state) => {
         const owner = state.authOwner(authId);
-        return owner === undefined ? 'Unknown authentication' : { owner, label: `authentication ${authId}` };
+        return owner === undefined ? 'Unknown authentication' : { owner, label: `authentication ${authId}`, authId };
       },
     }),
   },
@@ -25,8 +28,9 @@ const ROUTES: Array<{ pattern: RegExp; target: (segments: string[]) => Target }>
       resolve: (state) => {
         const instance = state.instances.get(instanceId);
         if (!instance) return 'Unknown solution instance';
-        if (!instance.authValues.some((v) => v.externalId === externalAuthId)) return 'Unknown auth slot';
-        return { owner: instance.owner, label: `${externalAuthId} of solution instance ${instance.name}` };
+        const slot = instance.authValues.find((v) => v.externalId === externalAuthId);
+        if (!slot) return 'Unknown auth slot';
+        return { owner: instance.owner, label: `${externalAuthId} of solution instance ${instance.name}`, authId: slot.authId };
       },
     }),
   },
@@ -45,6 +49,30 @@ const ROUTES: Array<{ pattern: RegExp; target: (segments: string[]) => Target }>
 
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** JSON that is safe inside an inline <script>: no `</script>` can close it early. */
+const scriptJson = (value: unknown) => JSON.stringify(value).replace(/</g, '\\u003c');
+
+/**
+ * What Tray's real popup tells its opener (reference §4, "Popup postMessage events"; note the
+ * capital P of the error event), one button each, so a browser test can drive every outcome.
+ */
+function dialogPage(heading: string, authId: string | undefined): string {
+  const events = [
+    { label: 'Finish', message: { type: 'tray.authpopup.finish', authId, authType: 'oauth' } },
+    { label: 'Close', message: { type: 'tray.authpopup.close' } },
+    { label: 'Fail', message: { type: 'tray.authPopup.error', error: 'simulated failure' } },
+  ];
+  const buttons = events.map((e, n) => `<button type="button" data-event="${n}">${e.label}</button>`).join(' ');
+  const script = `var events = ${scriptJson(events.map((e) => e.message))};
+document.querySelectorAll('button[data-event]').forEach(function (button) {
+  button.addEventListener('click', function () {
+    if (window.opener) window.opener.postMessage(events[Number(button.dataset.event)], '*');
+    window.close();
+  });
+});`;
+  return `<!doctype html>\n<html><head><title>Tray auth dialog (simulated)</title></head><body><h1>${heading}</h1>\n<p>${buttons}</p>\n<script>${script}</script></body></html>\n`;
 }
 
 function matchTarget(pathname: string): Target | undefined {
@@ -79,10 +107,5 @@ export function handleDialog(url: URL, res: ServerResponse, state: TrayState, em
 
   state.dialogVisits.push({ path: url.pathname, ok: true });
   const heading = `Tray auth dialog (simulated): re-authenticate ${escapeHtml(resource.label)}`;
-  send(
-    res,
-    200,
-    'text/html; charset=utf-8',
-    `<!doctype html>\n<html><head><title>Tray auth dialog (simulated)</title></head><body><h1>${heading}</h1></body></html>\n`,
-  );
+  send(res, 200, 'text/html; charset=utf-8', dialogPage(heading, resource.authId));
 }
