@@ -68,8 +68,13 @@ const LANDING_SCRIPT = `
       var k = form.elements.k.value;
       say('Opening the sign-in window…');
       fetch(form.action, { method: 'POST', headers: { accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(new FormData(form)) })
-        .then(function (res) { return res.json(); })
+        .then(function (res) {
+          // The link's own pages (already reconnected, replaced, refused) are HTML: show them as a press without JavaScript would.
+          if (!/json/.test(res.headers.get('content-type') || '')) { popup.close(); form.submit(); return undefined; }
+          return res.json();
+        })
         .then(function (answer) {
+          if (!answer) return;
           if (!answer.url) { popup.close(); say(answer.message || 'Something went wrong. Please try again.'); return; }
           if (!answer.popupOrigin) { popup.close(); window.location.assign(answer.url); return; }
           popup.location.href = answer.url;

@@ -117,15 +117,22 @@ describe('the landing page in a browser', () => {
     });
   });
 
-  it('finish completes the notification and takes it off the reminder schedule; the link then says it is done', async () => {
+  it('finish completes the notification and takes it off the reminder schedule; the link, reopened or pressed on a page left open, then says it is done', async () => {
     const n = await notification();
     await withPage(async (page) => {
+      const leftOpen = await page.context().newPage();
+      await leftOpen.goto(n.url);
       await page.goto(n.url);
       await answer(await openPopup(page, n.authId), 'Finish');
       // The page says so only after reauth has recorded the finish.
       await page.getByRole('status').filter({ hasText: 'Reconnected. You can close this page.' }).waitFor();
       expect(await state(n.id)).toBe('completed');
       expect(await scheduled(n.id)).toBeNull();
+
+      const before = minted();
+      await leftOpen.getByRole('button', { name: 'Reconnect salesforce' }).click();
+      await leftOpen.getByRole('heading', { name: 'Already reconnected' }).waitFor();
+      expect(minted()).toBe(before);
 
       const again = await page.goto(n.url);
       expect(again?.status()).toBe(200);

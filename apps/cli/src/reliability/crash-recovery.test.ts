@@ -1,14 +1,18 @@
 import { describe, expect, it } from '@jest/globals';
 import { addAuth, addUser, deliverWebhook, eventually, type World } from '@reauth/chaos';
+import { sendJobId } from '@reauth/notification';
 import { reliabilityFixture } from './fixture.js';
 
 const fixture = reliabilityFixture();
 let world: World | undefined;
 const start = (roles: string[], env: Record<string, string> = {}) => fixture.start(world!, roles, env);
 
+/** A Tray stage's job has the notification's id; notify's is its first notice's. */
+const jobIdIn = (queue: string, id: string) => (queue === 'notify' ? sendJobId(id, 0) : id);
+
 const finished = (queue: 'token-lookup' | 'instance-mapping' | 'notify', id: string) =>
   eventually(`${queue} job ${id} to complete`, async () => {
-    const job = await world!.queues.get(queue).getJob(id);
+    const job = await world!.queues.get(queue).getJob(jobIdIn(queue, id));
     // finishedOn comes from the same read as returnvalue: a job read just before it completed has neither.
     return job?.finishedOn && (await job.getState()) === 'completed' ? job : undefined;
   }, 30_000);
@@ -35,7 +39,7 @@ describe('crash recovery', () => {
     const { id } = await deliverWebhook(world.webhookUrl(), auth.webhook);
     await eventually('the victim to be killed mid-job', async () => killed);
     expect(await killed).toEqual({ code: null, signal: 'SIGKILL' });
-    expect(await (await world.queues.get(role).getJob(id))?.getState()).toBe('active');
+    expect(await (await world.queues.get(role).getJob(jobIdIn(role, id)))?.getState()).toBe('active');
 
     const successor = start([role], through);
     await successor.ready;
@@ -57,8 +61,11 @@ describe('crash recovery', () => {
     await eventually('the email', async () => world!.smtp.messages.length === 1);
 
     // The same notification arriving again at notify under another job id (a replay, a re-run stage).
-    await world.queues.get('notify').add('tray.notify', original!.data, { jobId: `${id}.again` });
-    const again = await finished('notify', `${id}.again`);
+    await world.queues.get('notify').add('notification.send', original!.data, { jobId: `${id}.again` });
+    const again = await eventually('the re-delivered job to complete', async () => {
+      const job = await world!.queues.get('notify').getJob(`${id}.again`);
+      return job?.finishedOn && (await job.getState()) === 'completed' ? job : undefined;
+    });
     expect(again!.returnvalue).toEqual({ outcome: 'already-sent' });
     expect(world.smtp.messages).toHaveLength(1);
   });

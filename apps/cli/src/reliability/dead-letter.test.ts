@@ -8,6 +8,7 @@ import {
   runReauthCommand,
   type World,
 } from '@reauth/chaos';
+import { sendJobId } from '@reauth/notification';
 import { reliabilityFixture } from './fixture.js';
 
 const fixture = reliabilityFixture();
@@ -15,7 +16,9 @@ let world: World | undefined;
 const start = (roles: string[]) => fixture.start(world!, roles);
 
 const entries = () => listDeadLetters(world!.queues);
-const entryFor = (id: string) => eventually(`a dead-letter entry for ${id}`, async () => (await entries()).find((e) => e.jobId === id));
+/** The entry of a notification's failed job: a Tray stage's, or its first notice's send. */
+const entryFor = (id: string) =>
+  eventually(`a dead-letter entry for ${id}`, async () => (await entries()).find((e) => e.jobId === id || e.jobId === sendJobId(id, 0)));
 const reauth = (...args: string[]) => runReauthCommand(args, { REDIS_URL: world!.env.REDIS_URL!, LOG_LEVEL: 'silent' });
 
 describe('dead-letter queue', () => {
@@ -29,14 +32,14 @@ describe('dead-letter queue', () => {
 
     // The state a crash between "job failed" and "copied" leaves: a failed job, no entry.
     await (await world.queues.get('dead-letter').getJob(copied.id))!.remove();
-    expect(await (await world.queues.get('notify').getJob(id))?.getState()).toBe('failed');
+    expect(await (await world.queues.get('notify').getJob(sendJobId(id, 0)))?.getState()).toBe('failed');
     expect(await entries()).toEqual([]);
 
     const next = start(['notify']);
     await next.ready;
     const restored = await entryFor(id);
     expect(restored).toEqual({ ...copied, failedAt: restored.failedAt });
-    expect(restored).toMatchObject({ sourceQueue: 'notify', jobName: 'tray.notify', attempts: 1, reason: 'no contact found for the external user id' });
+    expect(restored).toMatchObject({ sourceQueue: 'notify', jobName: 'notification.send', attempts: 1, reason: 'no contact found for the external user id' });
     expect(restored.stack[0]).toContain('PermanentError');
     expect(next.output.some((l) => l.includes('"copied":1'))).toBe(true);
 
@@ -60,8 +63,8 @@ describe('dead-letter queue', () => {
     await eventually('the SIGTERM', async () => stopped);
     expect(await stopped).toEqual({ code: 0, signal: null });
     await contacts.close();
-    expect(await (await world.queues.get('notify').getJob(id))?.getState()).toBe('failed');
-    expect((await entries()).map((e) => e.jobId)).toEqual([id]);
+    expect(await (await world.queues.get('notify').getJob(sendJobId(id, 0)))?.getState()).toBe('failed');
+    expect((await entries()).map((e) => e.jobId)).toEqual([sendJobId(id, 0)]);
   });
 
   it('`reauth dlq` lists, shows, replays one or all, and purges, as a real process', async () => {

@@ -15,6 +15,7 @@ import {
   type ReauthProcess,
   type World,
 } from '@reauth/chaos';
+import { pressButton } from '@reauth/testkit';
 
 let world: World;
 let tray: HttpProxy;
@@ -59,8 +60,9 @@ beforeAll(async () => {
   for (const mail of world.smtp.messages.slice(0, 2)) {
     const path = /http:\/\/reauth\.test(\/reauth\/\S+)/.exec(mail.text)?.[1] ?? '';
     for (const url of [`${world.ingressUrl}${path}`, `${world.ingressUrl}${path.slice(0, -4)}AAAA`]) {
-      const res = await fetch(url, { redirect: 'manual' });
-      responses.push(`${res.status} ${res.headers.get('location') ?? ''} ${await res.text()}`);
+      const page = await fetch(url, { redirect: 'manual' });
+      const pressed = await pressButton(url);
+      for (const res of [page, pressed]) responses.push(`${res.status} ${res.headers.get('location') ?? ''} ${await res.text()}`);
     }
   }
   const dlq = await runReauthCommand(['dlq', 'list', '--json'], { REDIS_URL: world.env.REDIS_URL!, LOG_LEVEL: 'debug' });
@@ -95,7 +97,7 @@ describe('secrets', () => {
     expect(Object.keys(secrets).filter((k) => k.startsWith('user token')).length).toBeGreaterThanOrEqual(6);
     expect(world.tray.calls.some((c) => c.status === 401 && c.tokenKind === 'none')).toBe(true);
     const logs = haystacks['process logs']!;
-    for (const line of ['Tray authorize failed', 'upstream rate limit', 'Tray authorize: the user does not exist', 'SMTP 451', 'SMTP 550', 'no contact found', 're-auth link opened']) {
+    for (const line of ['Tray authorize failed', 'upstream rate limit', 'Tray authorize: the user does not exist', 'SMTP 451', 'SMTP 550', 'no contact found', 're-auth link opened; sending the user on to the provider']) {
       expect(logs).toContain(line);
     }
     expect(haystacks['Redis keys and values']).toContain('"event","failed"');
