@@ -2,7 +2,7 @@ import type { Config } from '@reauth/config';
 import { createHistory, notificationOfJob, type NotificationEventInput, type NotificationHistory, type NotificationSubject } from '@reauth/history';
 import type { IngressOptions } from '@reauth/ingress';
 import type { Logger } from '@reauth/logger';
-import { createMetrics, createReadiness, metricsHandler, type Metrics, type Readiness } from '@reauth/metrics';
+import { createMetrics, createReadiness, metricsHandler, requireBearer, type Metrics, type Readiness } from '@reauth/metrics';
 import { DEAD_LETTER_QUEUE, PermanentError, RateLimitedError, deadLetterId, isWorkQueue, type QueueSet } from '@reauth/queues';
 import type { RedisClient } from '@reauth/redis';
 import type { TrayHooks } from '@reauth/tray';
@@ -56,7 +56,8 @@ export function observe(config: Config, deps: { commands: RedisClient; queues: Q
     history,
     readiness: createReadiness(() => deps.queues.connection.ping()),
     ingress: {
-      metrics: metricsHandler(metrics.registry),
+      // The ingress's port is public: without a token its /metrics does not exist (METRICS_PORT serves them).
+      ...(config.METRICS_TOKEN ? { metrics: [requireBearer(config.METRICS_TOKEN), metricsHandler(metrics.registry)] } : {}),
       onWebhook(outcome, notification) {
         metrics.webhooks.inc(webhookOutcomes.has(outcome) ? { outcome } : { outcome: 'rejected', reason: outcome });
         if (!notification) return;

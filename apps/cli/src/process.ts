@@ -15,7 +15,7 @@ export interface RunningRoles {
   /** Where the ingress listens, when it runs. */
   ingressUrl?: string;
   dashboardUrl?: string;
-  /** Where /metrics, /healthz and /readyz are served when there is no ingress and METRICS_PORT is set. */
+  /** Where /metrics, /healthz and /readyz are served when METRICS_PORT is set. */
   metricsUrl?: string;
   /** Drain, finish or hand back work within SHUTDOWN_TIMEOUT_MS, close every connection. */
   stop(): Promise<void>;
@@ -88,9 +88,9 @@ export async function runRoles(config: Config, roles: readonly Role[], log: Logg
     });
   }
 
-  // The ingress serves /metrics itself; any other process does on METRICS_PORT, when set.
+  // Every process, the ingress included, serves its metrics on METRICS_PORT when set.
   const metricsServer =
-    !roles.includes('ingress') && config.METRICS_PORT !== undefined
+    config.METRICS_PORT !== undefined
       ? await startMetricsServer({ port: config.METRICS_PORT, registry: observed.metrics.registry, readiness: observed.readiness })
       : undefined;
 

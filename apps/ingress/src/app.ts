@@ -21,8 +21,8 @@ export interface IngressOptions {
   onWebhook?: (outcome: string, notification?: { id: string; auth: TrayExpiredAuth }) => void;
   /** Every click's outcome; clicks on a valid link with its claims. */
   onLinkClick?: (outcome: string, claims?: LinkClaims) => void;
-  /** Serves GET /metrics when given. */
-  metrics?: RequestHandler;
+  /** Serves GET /metrics when given (the caller decides who may read it). */
+  metrics?: RequestHandler | RequestHandler[];
 }
 
 export interface Ingress {

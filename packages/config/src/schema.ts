@@ -59,8 +59,10 @@ export const envSchema = z.object({
   ADMIN_PORT: int(3001, 0),
   ADMIN_READ_ONLY: bool(false),
   HISTORY_DAYS: int(30, 1),
-  // Processes without an ingress serve /metrics, /healthz, /readyz here when set; 0 takes any free port.
+  // Any process serves /metrics, /healthz, /readyz here when set; 0 takes any free port.
   METRICS_PORT: z.coerce.number().int().min(0).max(65_535).optional(),
+  // With it, the ingress also serves /metrics on its public PORT, to this Bearer token only.
+  METRICS_TOKEN: z.string().min(16, 'use at least 16 random characters').optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;
