@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { ConfigError, parseConfig } from './load.js';
 import { parseRoles } from './roles.js';
-import { trayUrls } from './derived.js';
+import { redisTarget, trayUrls } from './derived.js';
 
 const problems = (fn: () => unknown): string[] => {
   try {
@@ -56,6 +56,22 @@ describe('config', () => {
     expect(trayUrls(parseConfig({ TRAY_REGION: 'apac' }, []))).toEqual({ graphql: 'https://ap1.tray.io/graphql', dialog: 'https://embedded.ap1.tray.io' });
     expect(trayUrls(parseConfig({}, []))).toEqual({ graphql: 'https://tray.io/graphql', dialog: 'https://embedded.tray.io' });
     expect(trayUrls(parseConfig({ TRAY_REGION: 'eu', TRAY_DIALOG_URL: 'https://auth.acme.test' }, [])).dialog).toBe('https://auth.acme.test');
+  });
+
+  it('gives Cluster connections REDIS_USERNAME, REDIS_PASSWORD and TLS, and refuses them beside a single-node URL', () => {
+    const nodes = { REDIS_CLUSTER_NODES: '10.0.0.1:7000,10.0.0.2:7000' };
+    expect(redisTarget(parseConfig(nodes, []))).toEqual({ clusterNodes: ['10.0.0.1:7000', '10.0.0.2:7000'] });
+    expect(redisTarget(parseConfig({ ...nodes, REDIS_USERNAME: 'reauth', REDIS_PASSWORD: 'pw', REDIS_TLS: 'true' }, []))).toEqual({
+      clusterNodes: ['10.0.0.1:7000', '10.0.0.2:7000'],
+      username: 'reauth',
+      password: 'pw',
+      tls: {},
+    });
+    const ca = new URL('../../../.env.example', import.meta.url).pathname;
+    expect(redisTarget(parseConfig({ ...nodes, REDIS_TLS_CA_FILE: ca }, []))).toMatchObject({ tls: { ca: expect.stringContaining('REDIS_URL') } });
+    expect(problems(() => parseConfig({ REDIS_URL: 'redis://127.0.0.1:6379', REDIS_PASSWORD: 'pw' }, []))).toEqual([
+      'REDIS_PASSWORD: applies to REDIS_CLUSTER_NODES; a single node takes it in REDIS_URL (rediss://user:password@host:port)',
+    ]);
   });
 
   it('parses role lists', () => {

@@ -37,6 +37,10 @@ export function parseConfig(env: Record<string, string | undefined>, roles: read
   }
   if (raw.CONTACTS_URL && raw.CONTACTS_FILE) problems.push('CONTACTS_FILE: set CONTACTS_URL or CONTACTS_FILE, not both');
   if (raw.REDIS_URL && raw.REDIS_CLUSTER_NODES) problems.push('REDIS_CLUSTER_NODES: set REDIS_URL or REDIS_CLUSTER_NODES, not both');
+  // Silently ignoring them would leave a single node connected without the auth the operator meant.
+  for (const key of ['REDIS_USERNAME', 'REDIS_PASSWORD', 'REDIS_TLS', 'REDIS_TLS_CA_FILE'] as const) {
+    if (raw[key] !== undefined && !raw.REDIS_CLUSTER_NODES) problems.push(`${key}: applies to REDIS_CLUSTER_NODES; a single node takes it in REDIS_URL (rediss://user:password@host:port)`);
+  }
 
   if (!result.success || problems.length > 0) throw new ConfigError(problems);
   return result.data;

@@ -15,6 +15,11 @@ export const envSchema = z.object({
     .transform((s) => s.split(',').map((n) => n.trim()).filter(Boolean))
     .pipe(z.array(z.string().regex(/^[^:\s]+:\d+$/, 'expected host:port')).min(1))
     .optional(),
+  // Cluster connections only: a single node takes them in REDIS_URL (rediss://user:pass@host:port).
+  REDIS_USERNAME: optionalString,
+  REDIS_PASSWORD: optionalString,
+  REDIS_TLS: bool(false),
+  REDIS_TLS_CA_FILE: optionalString,
   REDIS_PREFIX: z.string().regex(/^[a-z0-9-]+$/, 'lowercase letters, digits and dashes').default('reauth'),
 
   PORT: int(3000, 0),
