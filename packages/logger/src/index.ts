@@ -3,7 +3,7 @@
  * for jobs), with every field that can carry a secret redacted before it is written.
  */
 import { pino, type Logger, type LoggerOptions, type DestinationStream } from 'pino';
-import { CENSOR, redactFields } from './redact.js';
+import { redactFields } from './redact.js';
 
 export type { Logger };
 export { lazyChild } from './lazy.js';
@@ -22,9 +22,6 @@ export function createLogger(options: { level?: string; name?: string } = {}, de
     // "any depth" without a wildcard walk of every line. (pino resets a bindings formatter for
     // children, so lazyChild masks the bindings it is given instead.)
     formatters: { log: redactFields },
-    // These run after serializers (pino-http's request serializer puts headers there), so the
-    // field walk above does not see them.
-    redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'], censor: CENSOR },
     timestamp: pino.stdTimeFunctions.isoTime,
   };
   return destination ? pino(config, destination) : pino(config);
