@@ -72,6 +72,7 @@ describe('config', () => {
     expect(problems(() => parseConfig({ REDIS_URL: 'redis://127.0.0.1:6379', REDIS_PASSWORD: 'pw' }, []))).toEqual([
       'REDIS_PASSWORD: applies to REDIS_CLUSTER_NODES; a single node takes it in REDIS_URL (rediss://user:password@host:port)',
     ]);
+    expect(problems(() => parseConfig({ REDIS_URL: 'redis://127.0.0.1:6379', REDIS_TLS: 'false' }, []))).toEqual([]);
   });
 
   it('parses role lists', () => {

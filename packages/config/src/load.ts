@@ -39,7 +39,9 @@ export function parseConfig(env: Record<string, string | undefined>, roles: read
   if (raw.REDIS_URL && raw.REDIS_CLUSTER_NODES) problems.push('REDIS_CLUSTER_NODES: set REDIS_URL or REDIS_CLUSTER_NODES, not both');
   // Silently ignoring them would leave a single node connected without the auth the operator meant.
   for (const key of ['REDIS_USERNAME', 'REDIS_PASSWORD', 'REDIS_TLS', 'REDIS_TLS_CA_FILE'] as const) {
-    if (raw[key] !== undefined && !raw.REDIS_CLUSTER_NODES) problems.push(`${key}: applies to REDIS_CLUSTER_NODES; a single node takes it in REDIS_URL (rediss://user:password@host:port)`);
+    // REDIS_TLS=false beside a URL asks for nothing, so it is no conflict.
+    const set = key === 'REDIS_TLS' ? result.data?.REDIS_TLS === true : raw[key] !== undefined;
+    if (set && !raw.REDIS_CLUSTER_NODES) problems.push(`${key}: applies to REDIS_CLUSTER_NODES; a single node takes it in REDIS_URL (rediss://user:password@host:port)`);
   }
 
   if (!result.success || problems.length > 0) throw new ConfigError(problems);
