@@ -7,6 +7,8 @@ import { adminAccess } from './admin.js';
 import { eventually, startStack, type Stack } from './pipeline/stack.js';
 
 const ADMIN_PASSWORD = 'observability-test-password';
+const METRICS_TOKEN = 'observability-metrics-token';
+const bearer = { authorization: `Bearer ${METRICS_TOKEN}` };
 const basic = `Basic ${Buffer.from(`admin:${ADMIN_PASSWORD}`).toString('base64')}`;
 
 let stack: Stack;
@@ -37,7 +39,7 @@ function parse(scrape: string): Map<string, number> {
   );
 }
 
-const scrape = async () => parse(await (await fetch(`${stack.ingressUrl}/metrics`)).text());
+const scrape = async () => parse(await (await fetch(`${stack.ingressUrl}/metrics`, { headers: bearer })).text());
 const admin = (path: string, init: RequestInit = {}) => fetch(`${stack.running.dashboardUrl}${path}`, { ...init, headers: { authorization: basic, ...init.headers } });
 const detailOf = async (authId: string): Promise<NotificationDetail | undefined> => {
   const list = (await (await admin(`/api/notifications?provider=tray&authId=${authId}`)).json()) as { items: Array<{ id: string }> };
@@ -54,7 +56,7 @@ describe('one process running every role', () => {
   let commands: RedisClient;
 
   beforeAll(async () => {
-    stack = await startStack({ roles: [...allRoles], env: { ADMIN_PASSWORD, ADMIN_PORT: '0' } });
+    stack = await startStack({ roles: [...allRoles], env: { ADMIN_PASSWORD, ADMIN_PORT: '0', METRICS_TOKEN } });
     commands = createRedis({ url: stack.redis.url }, 'command');
     a = seedAuth(sent);
     b = seedAuth({ used: false, contact: true });
@@ -171,10 +173,38 @@ describe('one process running every role', () => {
       for (const status of ['completed', 'failed', 'waiting']) pages.push(`/queues/api/queues?activeQueue=${queue}&status=${status}&page=1&jobsPerPage=50`);
     }
     const bodies = await Promise.all(pages.map(async (p) => `${p}\n${await (await admin(p)).text()}`));
-    bodies.push(await (await fetch(`${stack.ingressUrl}/metrics`)).text());
+    bodies.push(await (await fetch(`${stack.ingressUrl}/metrics`, { headers: bearer })).text());
     const haystack = bodies.join('\n');
     expect(haystack).toContain(`notification.send · ${ids[0]}`); // the pages did render jobs
     expect(Object.entries(secrets).filter(([, s]) => haystack.includes(s)).map(([name]) => name)).toEqual([]);
+  });
+});
+
+describe("the ingress's /metrics on its public port", () => {
+  it('does not exist without METRICS_TOKEN, and METRICS_PORT serves the metrics instead', async () => {
+    const ingress = await startStack({ roles: ['ingress'], env: { METRICS_PORT: '0' } });
+    try {
+      expect((await fetch(`${ingress.ingressUrl}/metrics`)).status).toBe(404);
+      expect((await fetch(`${ingress.ingressUrl}/metrics`, { headers: bearer })).status).toBe(404);
+      const metrics = await fetch(`${ingress.running.metricsUrl}/metrics`);
+      expect([metrics.status, await metrics.text()]).toEqual([200, expect.stringContaining('reauth_webhooks_total')]);
+    } finally {
+      await ingress.stop();
+    }
+  });
+
+  it('with METRICS_TOKEN, answers only its Bearer token', async () => {
+    const ingress = await startStack({ roles: ['ingress'], env: { METRICS_TOKEN } });
+    try {
+      const status = async (headers: Record<string, string>) => (await fetch(`${ingress.ingressUrl}/metrics`, { headers })).status;
+      expect(await status({})).toBe(401);
+      expect(await status({ authorization: `Bearer ${METRICS_TOKEN}x` })).toBe(401);
+      expect(await status({ authorization: `Basic ${Buffer.from(`admin:${METRICS_TOKEN}`).toString('base64')}` })).toBe(401);
+      expect(await status(bearer)).toBe(200);
+      expect(ingress.running.metricsUrl).toBeUndefined();
+    } finally {
+      await ingress.stop();
+    }
   });
 });
 

@@ -1,6 +1,6 @@
 import type { IngressOptions } from '@reauth/ingress';
 import type { Logger } from '@reauth/logger';
-import { createMetrics, createReadiness, metricsHandler, type Metrics, type Readiness } from '@reauth/metrics';
+import { createMetrics, createReadiness, metricsHandler, requireBearer, type Metrics, type Readiness } from '@reauth/metrics';
 import type { Notifications } from '@reauth/notification';
 import { DEAD_LETTER_QUEUE, PermanentError, RateLimitedError, deadLetterId, type QueueSet } from '@reauth/queues';
 import type { WorkerRuntimeOptions } from '@reauth/worker';
@@ -31,7 +31,7 @@ const notificationOf = (data: unknown): string | undefined => {
   return typeof id === 'string' ? id : undefined;
 };
 
-export function observe(deps: { queues: QueueSet; log: Logger }): Observability {
+export function observe(deps: { queues: QueueSet; log: Logger; metricsToken?: string | undefined }): Observability {
   const metrics = createMetrics();
   metrics.watchQueues(deps.queues.all().filter((q) => q.name !== DEAD_LETTER_QUEUE), deps.queues.get(DEAD_LETTER_QUEUE));
   const log = deps.log.child({ component: 'timeline' });
@@ -55,7 +55,8 @@ export function observe(deps: { queues: QueueSet; log: Logger }): Observability 
     metrics,
     readiness: createReadiness(() => deps.queues.connection.ping()),
     ingress: {
-      metrics: metricsHandler(metrics.registry),
+      // The ingress's port is public: without a token its /metrics does not exist (METRICS_PORT serves them).
+      ...(deps.metricsToken ? { metrics: [requireBearer(deps.metricsToken), metricsHandler(metrics.registry)] } : {}),
       onWebhook(outcome) {
         metrics.webhooks.inc(webhookOutcomes.has(outcome) ? { outcome } : { outcome: 'rejected', reason: outcome });
       },

@@ -16,7 +16,7 @@ export interface RunningRoles {
   /** Where the ingress listens, when it runs. */
   ingressUrl?: string;
   dashboardUrl?: string;
-  /** Where /metrics, /healthz and /readyz are served when there is no ingress and METRICS_PORT is set. */
+  /** Where /metrics, /healthz and /readyz are served when METRICS_PORT is set. */
   metricsUrl?: string;
   /** Drain, finish or hand back work within SHUTDOWN_TIMEOUT_MS, close every connection. */
   stop(): Promise<void>;
@@ -30,7 +30,7 @@ export async function runRoles(config: Config, roles: readonly Role[], log: Logg
   const target = redisTarget(config);
   const commands = createRedis(target, 'command', 'reauth-commands');
   const queues = openQueues({ target, prefix: config.REDIS_PREFIX, queues: workQueueNames, tuning: queueTuning(config) });
-  const observed = observe({ queues, log });
+  const observed = observe({ queues, log, metricsToken: config.METRICS_TOKEN });
   const core = startCore(config, env, { redis: commands, queues, hooks: observed.core });
   observed.watch(core.store);
   const closers: Array<() => Promise<void>> = [];
@@ -65,6 +65,7 @@ export async function runRoles(config: Config, roles: readonly Role[], log: Logg
       readOnly: config.ADMIN_READ_ONLY,
       readiness: observed.readiness,
       log: log.child({ role: 'dashboard' }),
+      loginStore: { redis: commands, prefix: config.REDIS_PREFIX },
     });
     const server = await listen(createServer(dashboard), config.ADMIN_PORT, access.host);
     dashboardUrl = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
@@ -98,9 +99,9 @@ export async function runRoles(config: Config, roles: readonly Role[], log: Logg
     });
   }
 
-  // The ingress serves /metrics itself; any other process does on METRICS_PORT, when set.
+  // Every process, the ingress included, serves its metrics on METRICS_PORT when set.
   const metricsServer =
-    !roles.includes('ingress') && config.METRICS_PORT !== undefined
+    config.METRICS_PORT !== undefined
       ? await startMetricsServer({ port: config.METRICS_PORT, registry: observed.metrics.registry, readiness: observed.readiness })
       : undefined;
 

@@ -4,7 +4,7 @@ import type { Logger } from '@reauth/logger';
 import { healthRouter, type Readiness } from '@reauth/metrics';
 import { getDeadLetter, type DeadLetterView, type QueueSet } from '@reauth/queues';
 import { adminApi } from './api.js';
-import { basicAuth, type Credentials, type LoginLimit } from './auth.js';
+import { basicAuth, type Credentials, type LoginLimit, type LoginLimitStore } from './auth.js';
 import { BOARD_PATH, bullBoard } from './board.js';
 import { readOnlyGuard, sameOrigin, securityHeaders } from './guards.js';
 import { PAGE_CSP, notFoundPage, notificationPage, notificationsPage, type ListFilters } from './pages.js';
@@ -16,6 +16,8 @@ export interface DashboardOptions {
   readOnly: boolean;
   readiness: Readiness;
   log: Logger;
+  /** Failed logins are counted here, shared by every replica. */
+  loginStore: LoginLimitStore;
   loginLimit?: LoginLimit;
 }
 
@@ -29,7 +31,7 @@ export function createDashboard(options: DashboardOptions): Express {
   app.disable('x-powered-by');
   app.use(securityHeaders);
   app.use(healthRouter(options.readiness));
-  app.use(basicAuth(options.credentials, options.loginLimit ?? { failures: 10, windowMs: 15 * 60_000 }, log));
+  app.use(basicAuth(options.credentials, options.loginLimit ?? { failures: 10, windowMs: 15 * 60_000 }, options.loginStore, log));
   app.use(sameOrigin);
   if (readOnly) app.use(readOnlyGuard);
 

@@ -44,12 +44,11 @@ interface World {
 }
 
 /** A dashboard over a fresh prefix, listening on a loopback port (Origin checks need a fixed host). */
-async function world(overrides: Partial<DashboardOptions> = {}): Promise<World> {
-  const prefix = `t${randomUUID().slice(0, 8)}`;
+async function world(overrides: Partial<DashboardOptions> = {}, prefix = `t${randomUUID().slice(0, 8)}`): Promise<World> {
   const queues = openQueues({ target: { url: redis.url }, prefix, queues: workQueueNames, tuning: { attempts: 1, backoffMs: 10 } });
   opened.push(queues);
   const store = createNotifications(commands, { prefix, retentionDays: 30 });
-  const app = createDashboard({ queues, store, credentials, readOnly: false, readiness: createReadiness(() => queues.connection.ping()), log, ...overrides });
+  const app = createDashboard({ queues, store, credentials, readOnly: false, readiness: createReadiness(() => queues.connection.ping()), log, loginStore: { redis: commands, prefix }, ...overrides });
   const server = app.listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   servers.push(server);
@@ -125,6 +124,22 @@ describe('authentication', () => {
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
     await auth(request(w.server).get('/api/notifications')).expect(429);
     await request(w.server).get('/healthz').expect(200);
+  });
+
+  it('counts failures in Redis: wrong passwords on one replica lock the client out of another', async () => {
+    const loginLimit = { failures: 3, windowMs: 60_000 };
+    const a = await world({ loginLimit });
+    const b = await world({ loginLimit }, a.prefix);
+    await request(a.server).get('/api/notifications').auth('admin', 'guess-a1').expect(401);
+    await request(b.server).get('/api/notifications').auth('admin', 'guess-b1').expect(401);
+    await request(a.server).get('/api/notifications').auth('admin', 'guess-a2').expect(401);
+    for (const w of [a, b]) {
+      const limited = await auth(request(w.server).get('/api/notifications')).expect(429);
+      expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    }
+    expect(await commands.keys(`${a.prefix}:{dashboard}:login-failures:*`)).toHaveLength(1);
+    // Another deployment (prefix) on the same Redis counts on its own.
+    await auth(request((await world({ loginLimit })).server).get('/api/notifications')).expect(200);
   });
 
   it('lets a good password through while under the limit', async () => {

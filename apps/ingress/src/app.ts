@@ -1,13 +1,12 @@
-import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import express, { type Express, type RequestHandler } from 'express';
-import { pinoHttp } from 'pino-http';
 import type { LinkSigner } from '@reauth/links';
-import { redactUrl, type Logger } from '@reauth/logger';
+import type { Logger } from '@reauth/logger';
 import { createReadiness, healthRouter } from '@reauth/metrics';
 import type { Intake, Notifications, ProviderRuntime } from '@reauth/notification';
 import type { QueueSet } from '@reauth/queues';
 import { landingRouter } from './landing.js';
+import { requestLog } from './request-log.js';
 import { webhookRouter } from './webhook.js';
 
 export interface IngressOptions {
@@ -22,8 +21,8 @@ export interface IngressOptions {
   onWebhook?: (outcome: string) => void;
   /** Every landing-page outcome (viewed, redirected, completed, rejected-…), with its provider. */
   onLinkClick?: (outcome: string, provider?: string) => void;
-  /** Serves GET /metrics when given. */
-  metrics?: RequestHandler;
+  /** Serves GET /metrics when given (the caller decides who may read it). */
+  metrics?: RequestHandler | RequestHandler[];
 }
 
 export interface Ingress {
@@ -39,22 +38,7 @@ export function createIngress(options: IngressOptions): Ingress {
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback, linklocal, uniquelocal');
 
-  app.use(
-    pinoHttp({
-      logger: options.log,
-      genReqId: (req, res) => {
-        const id = (typeof req.headers['x-request-id'] === 'string' && /^[\w-]{1,64}$/.test(req.headers['x-request-id']) && req.headers['x-request-id']) || randomUUID();
-        res.setHeader('x-request-id', id);
-        return id;
-      },
-      serializers: {
-        req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: redactUrl(req.url) }),
-      },
-      // One line per webhook is written by the handler itself (with its outcome); a second
-      // access-log line per request would double log volume at webhook rates.
-      autoLogging: false,
-    }),
-  );
+  app.use(requestLog(options.log));
 
   app.use(healthRouter(readiness));
   if (options.metrics) app.get('/metrics', options.metrics);

@@ -1,5 +1,5 @@
 import { DelayedError, Worker, type Job } from 'bullmq';
-import type { Logger } from '@reauth/logger';
+import { lazyChild, type Logger } from '@reauth/logger';
 import {
   DeferredError,
   RateLimitedError,
@@ -53,7 +53,7 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
       name,
       async (job: Job, token?: string) => {
         const registered = registry.get(job.name);
-        const jobLog = log.child({ queue: name, jobId: job.id, job: job.name, attempt: job.attemptsMade + 1 });
+        const jobLog = lazyChild(log, { queue: name, jobId: job.id, job: job.name, attempt: job.attemptsMade + 1 });
         if (!registered) throw new Error(`no processor for job ${job.name}`);
         try {
           return await runJob(registered, { job, log: jobLog });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { ConfigError, parseConfig, type ProviderSwitch } from './load.js';
 import { parseRoles } from './roles.js';
+import { redisTarget } from './derived.js';
 import { envSchema } from './schema.js';
 
 const problems = (fn: () => unknown): string[] => {
@@ -70,6 +71,23 @@ describe('config', () => {
     expect(problems(() => parseConfig({ CONTACTS_URL: 'https://crm.test/u/{external_user_id}', CONTACTS_FILE: 'c.json' }, [], []))).toEqual([
       'CONTACTS_FILE: set CONTACTS_URL or CONTACTS_FILE, not both',
     ]);
+  });
+
+  it('gives Cluster connections REDIS_USERNAME, REDIS_PASSWORD and TLS, and refuses them beside a single-node URL', () => {
+    const nodes = { REDIS_CLUSTER_NODES: '10.0.0.1:7000,10.0.0.2:7000' };
+    expect(redisTarget(parseConfig(nodes, [], []))).toEqual({ clusterNodes: ['10.0.0.1:7000', '10.0.0.2:7000'] });
+    expect(redisTarget(parseConfig({ ...nodes, REDIS_USERNAME: 'reauth', REDIS_PASSWORD: 'pw', REDIS_TLS: 'true' }, [], []))).toEqual({
+      clusterNodes: ['10.0.0.1:7000', '10.0.0.2:7000'],
+      username: 'reauth',
+      password: 'pw',
+      tls: {},
+    });
+    const ca = new URL('../../../.env.example', import.meta.url).pathname;
+    expect(redisTarget(parseConfig({ ...nodes, REDIS_TLS_CA_FILE: ca }, [], []))).toMatchObject({ tls: { ca: expect.stringContaining('REDIS_URL') } });
+    expect(problems(() => parseConfig({ REDIS_URL: 'redis://127.0.0.1:6379', REDIS_PASSWORD: 'pw' }, [], []))).toEqual([
+      'REDIS_PASSWORD: applies to REDIS_CLUSTER_NODES; a single node takes it in REDIS_URL (rediss://user:password@host:port)',
+    ]);
+    expect(problems(() => parseConfig({ REDIS_URL: 'redis://127.0.0.1:6379', REDIS_TLS: 'false' }, [], []))).toEqual([]);
   });
 
   it('parses role lists', () => {

@@ -53,6 +53,12 @@ export function parseConfig(env: Record<string, string | undefined>, roles: read
   }
   if (raw.CONTACTS_URL && raw.CONTACTS_FILE) problems.push('CONTACTS_FILE: set CONTACTS_URL or CONTACTS_FILE, not both');
   if (raw.REDIS_URL && raw.REDIS_CLUSTER_NODES) problems.push('REDIS_CLUSTER_NODES: set REDIS_URL or REDIS_CLUSTER_NODES, not both');
+  // Silently ignoring them would leave a single node connected without the auth the operator meant.
+  for (const key of ['REDIS_USERNAME', 'REDIS_PASSWORD', 'REDIS_TLS', 'REDIS_TLS_CA_FILE'] as const) {
+    // REDIS_TLS=false beside a URL asks for nothing, so it is no conflict.
+    const set = key === 'REDIS_TLS' ? result.data?.REDIS_TLS === true : raw[key] !== undefined;
+    if (set && !raw.REDIS_CLUSTER_NODES) problems.push(`${key}: applies to REDIS_CLUSTER_NODES; a single node takes it in REDIS_URL (rediss://user:password@host:port)`);
+  }
 
   const on = providers.filter((p) => p.switches.some((key) => raw[key] !== undefined));
   for (const provider of on) {

@@ -24,6 +24,11 @@ export const envSchema = z.object({
     .transform((s) => s.split(',').map((n) => n.trim()).filter(Boolean))
     .pipe(z.array(z.string().regex(/^[^:\s]+:\d+$/, 'expected host:port')).min(1))
     .optional(),
+  // Cluster connections only: a single node takes them in REDIS_URL (rediss://user:pass@host:port).
+  REDIS_USERNAME: optionalString,
+  REDIS_PASSWORD: optionalString,
+  REDIS_TLS: bool(false),
+  REDIS_TLS_CA_FILE: optionalString,
   REDIS_PREFIX: z.string().regex(/^[a-z0-9-]+$/, 'lowercase letters, digits and dashes').default('reauth'),
 
   PORT: int(3000, 0),
@@ -73,8 +78,10 @@ export const envSchema = z.object({
   ADMIN_PORT: int(3001, 0),
   ADMIN_READ_ONLY: bool(false),
   HISTORY_DAYS: int(30, 1),
-  // Processes without an ingress serve /metrics, /healthz, /readyz here when set; 0 takes any free port.
+  // Any process serves /metrics, /healthz, /readyz here when set; 0 takes any free port.
   METRICS_PORT: z.coerce.number().int().min(0).max(65_535).optional(),
+  // With it, the ingress also serves /metrics on its public PORT, to this Bearer token only.
+  METRICS_TOKEN: z.string().min(16, 'use at least 16 random characters').optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { Writable } from 'node:stream';
-import { createLogger, redactSecrets, redactUrl } from './index.js';
+import { createLogger, lazyChild, redactSecrets, redactUrl } from './index.js';
 
 function capture(level = 'debug') {
   const lines: string[] = [];
@@ -30,6 +30,54 @@ describe('log redaction', () => {
     expect(lines).toHaveLength(4);
     expect(JSON.parse(lines[0] ?? '{}')).toMatchObject({ msg: 'startup', masterToken: '[REDACTED]', config: { LINK: { secret: '[REDACTED]' } }, smtp: { pass: '[REDACTED]' } });
     expect(JSON.parse(lines[2] ?? '{}')).toMatchObject({ req: { method: 'POST', headers: { authorization: '[REDACTED]', cookie: '[REDACTED]' }, query: { token: '[REDACTED]' } } });
+  });
+
+  it('masks secret-named fields at any depth, in arrays, and in lazy child bindings, without touching what is logged', () => {
+    const { log, lines } = capture();
+    const names = ['token', 'refresh_token', 'password', 'secret', 'authorization', 'masterToken', 'userToken', 'refreshToken', 'linkKey', 'client_secret', 'apiKey', 'Set-Cookie', 'webhookToken'];
+    const secrets = names.map((name, i) => `${name}-value-${i}-0123456789`);
+    const nested = (leaf: object) => ({ a: { b: { c: { d: { e: leaf } } } } });
+    const logged = {
+      deep: nested(Object.fromEntries(names.map((name, i) => [name, secrets[i]]))),
+      list: [{ x: [nested({ password: smtpPass })] }],
+      keep: nested({ tokenKind: 'user', authId: 'auth-1', attempts: 3 }),
+    };
+    const before = JSON.stringify(logged);
+    lazyChild(log, { job: nested({ masterToken: master }) }).info(logged, 'deep');
+    const text = lines.join('');
+    for (const secret of [...secrets, smtpPass, master]) expect(text).not.toContain(secret);
+    const line = JSON.parse(lines[0] ?? '{}');
+    expect(line.deep.a.b.c.d.e).toEqual(Object.fromEntries(names.map((name) => [name, '[REDACTED]'])));
+    expect(line.list[0].x[0].a.b.c.d.e).toEqual({ password: '[REDACTED]' });
+    expect(line.job.a.b.c.d.e).toEqual({ masterToken: '[REDACTED]' });
+    expect(line.keep).toEqual(logged.keep);
+    // The caller's object is not rewritten in place.
+    expect(JSON.stringify(logged)).toBe(before);
+  });
+
+  it('keeps an Error an Error when masking a field of it, so the err serializer still applies', () => {
+    const { log, lines } = capture();
+    log.error({ err: Object.assign(new Error('Tray refused'), { response: { headers: { authorization: `Bearer ${master}` } } }) }, 'failed');
+    const line = JSON.parse(lines[0] ?? '{}');
+    expect(line.err).toMatchObject({ type: 'Error', message: 'Tray refused', response: { headers: { authorization: '[REDACTED]' } } });
+    expect(line.err.stack).toContain('Tray refused');
+  });
+
+  it('builds a lazy child only when a line is written, with the same fields as an eager one', () => {
+    const { log, lines } = capture('info');
+    let built = 0;
+    const counting = new Proxy(log, { get: (t, p) => (p === 'child' ? (...a: Parameters<typeof log.child>) => (built += 1, t.child(...a)) : Reflect.get(t, p, t)) });
+    const quiet = lazyChild(counting, { queue: 'notify', jobId: 'j1' });
+    quiet.debug({ detail: 'below the level' }, 'not written');
+    expect(built).toBe(0);
+    const writing = lazyChild(counting, { queue: 'notify', jobId: 'j2' });
+    writing.info({ n: 1 }, 'first');
+    writing.warn('second');
+    expect(built).toBe(1);
+    expect(lines.map((l) => JSON.parse(l))).toEqual([
+      expect.objectContaining({ queue: 'notify', jobId: 'j2', n: 1, msg: 'first' }),
+      expect.objectContaining({ queue: 'notify', jobId: 'j2', msg: 'second', level: 40 }),
+    ]);
   });
 
   it('masks credentials inside URLs: query secrets and the password of scheme://user:password@host', () => {

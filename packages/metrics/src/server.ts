@@ -10,8 +10,9 @@ export interface MetricsServer {
 }
 
 /**
- * For processes without an HTTP port of their own (workers, the dashboard-only process):
- * `/metrics`, `/healthz` and `/readyz` on METRICS_PORT, nothing else. Port 0 takes a free port.
+ * `/metrics`, `/healthz` and `/readyz` on METRICS_PORT, nothing else, for any process that sets it:
+ * workers and the dashboard have no port of their own for it, and the ingress's public port serves
+ * /metrics only with METRICS_TOKEN. Port 0 takes a free port.
  */
 export async function startMetricsServer(options: { port: number; host?: string; registry: Registry; readiness: Readiness }): Promise<MetricsServer> {
   const app = express();

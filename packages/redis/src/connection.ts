@@ -2,8 +2,18 @@ import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis'
 
 export type RedisClient = Redis | Cluster;
 
-/** Where Redis lives: one node by URL, or a Cluster by its seed nodes. */
-export type RedisTarget = { url: string; clusterNodes?: undefined } | { url?: undefined; clusterNodes: string[] };
+/**
+ * Where Redis lives: one node by URL (credentials and TLS in the URL: `rediss://user:pass@host`),
+ * or a Cluster by its seed nodes, with the credentials and TLS every node connection uses.
+ */
+export type RedisTarget = { url: string; clusterNodes?: undefined } | ({ url?: undefined; clusterNodes: string[] } & ClusterAuth);
+
+export interface ClusterAuth {
+  username?: string;
+  password?: string;
+  /** TLS to every node; `ca` for a private certificate authority. */
+  tls?: { ca?: string };
+}
 
 /**
  * `producer` fails fast (no offline queue, one retry) so a webhook is answered 503 instead of
@@ -24,11 +34,15 @@ export function createRedis(target: RedisTarget, role: RedisRole, name = `reauth
   const options: RedisOptions = { ...roleOptions[role], retryStrategy, connectionName: name, lazyConnect: false };
   if (target.clusterNodes) {
     const clusterOptions: ClusterOptions = {
-      redisOptions: options,
+      redisOptions: { ...options, ...nodeAuth(target) },
       enableOfflineQueue: options.enableOfflineQueue,
       clusterRetryStrategy: retryStrategy,
     };
     return new Cluster(target.clusterNodes, clusterOptions);
   }
   return new Redis(target.url, options);
+}
+
+function nodeAuth({ username, password, tls }: ClusterAuth): RedisOptions {
+  return { ...(username ? { username } : {}), ...(password ? { password } : {}), ...(tls ? { tls } : {}) };
 }

@@ -15,6 +15,7 @@ import { startRedisCluster, type RedisCluster } from './redis-cluster.js';
 const dir = mkdtempSync(join(tmpdir(), 'reauth-cluster-'));
 const prefix = `cluster-${randomBytes(4).toString('hex')}`;
 const webhookToken = randomBytes(16).toString('hex');
+const redisPassword = `cluster-pass-${randomBytes(12).toString('hex')}`;
 const auth = {
   authentication_name: "Ada's Salesforce",
   service_name: 'salesforce',
@@ -32,7 +33,7 @@ let running: RunningRoles | undefined;
 beforeAll(async () => {
   const masterToken = randomBytes(16).toString('hex');
   [cluster, tray, smtp, contacts] = await Promise.all([
-    startRedisCluster(dir),
+    startRedisCluster(dir, { password: redisPassword }),
     startFakeTray({ masterToken, embeddedId: 'acme-cluster' }),
     startSmtpCapture(),
     startContactsServer({ [auth.external_user_id]: { email: 'ada@example.com', name: 'Ada Lovelace' } }),
@@ -45,6 +46,7 @@ beforeAll(async () => {
   const env = {
     LOG_LEVEL: 'silent',
     REDIS_CLUSTER_NODES: cluster.nodes.join(','),
+    REDIS_PASSWORD: redisPassword,
     REDIS_PREFIX: prefix,
     PORT: String(port),
     PUBLIC_URL: `http://127.0.0.1:${port}`,
@@ -70,7 +72,18 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-describe('on a 3-master Redis Cluster', () => {
+describe('on a 3-master Redis Cluster that requires a password', () => {
+  it('refuses a connection without the password, so the run below really authenticated', async () => {
+    const anonymous = createRedis({ url: `redis://${cluster.nodes[0]}` }, 'command', 'cluster-test');
+    // The refused handshake is also emitted as an error event; the rejected command is what we check.
+    anonymous.on('error', () => undefined);
+    try {
+      await expect(anonymous.ping()).rejects.toThrow(/NOAUTH/);
+    } finally {
+      anonymous.disconnect();
+    }
+  });
+
   it('runs the Tray path end to end: webhook, email, link redirect to the auth dialog', async () => {
     const res = await fetch(`${running?.ingressUrl}/webhooks/tray/expired-auth?token=${webhookToken}`, {
       method: 'POST',
@@ -95,7 +108,7 @@ describe('on a 3-master Redis Cluster', () => {
 
   it('keeps each queue in one hash slot, with the queues spread over the masters', async () => {
     // Plain connections to each master: KEYS answers for that node's own slots only.
-    const masters: RedisClient[] = cluster.nodes.map((node) => createRedis({ url: `redis://${node}` }, 'command', 'cluster-test'));
+    const masters: RedisClient[] = cluster.nodes.map((node) => createRedis({ url: `redis://:${redisPassword}@${node}` }, 'command', 'cluster-test'));
     try {
       const slotsPerQueue = new Map<string, Set<number>>();
       const mastersPerQueue = new Map<string, Set<number>>();

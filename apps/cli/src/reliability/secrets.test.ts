@@ -16,6 +16,7 @@ import {
   type World,
 } from '@reauth/chaos';
 import { pressButton } from '@reauth/testkit';
+import { unmaskedSecretFields } from './secret-fields.js';
 
 let world: World;
 let tray: HttpProxy;
@@ -110,5 +111,19 @@ describe('secrets', () => {
       Object.entries(haystacks).filter(([, text]) => text.includes(secret)).map(([where]) => `${name} in ${where}`),
     );
     expect(found).toEqual([]);
+  });
+
+  it('no secret-named field, at any depth, carries an unmasked value anywhere', () => {
+    const found = Object.entries(haystacks).flatMap(([where, text]) => unmaskedSecretFields(text).map((name) => `${name} in ${where}`));
+    expect(found).toEqual([]);
+  });
+
+  it('the field sweep catches a nested secret in a log line and in job data as Redis holds it', () => {
+    const nested = { job: { auth: { a: { b: { refresh_token: 'rt-1' } } } }, list: [{ linkKey: 'k-1' }], fine: { password: '[REDACTED]', token: null } };
+    const logLine = JSON.stringify({ level: 30, msg: 'x', ...nested });
+    const jobHash = `bull:notify:1\ndata\n${JSON.stringify(JSON.stringify(nested))}`;
+    expect(unmaskedSecretFields(logLine)).toEqual(['refresh_token', 'linkKey']);
+    expect(unmaskedSecretFields(jobHash)).toEqual(['refresh_token', 'linkKey']);
+    expect(unmaskedSecretFields(JSON.stringify({ fine: nested.fine, tokenKind: 'user' }))).toEqual([]);
   });
 });
