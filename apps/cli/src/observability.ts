@@ -24,7 +24,7 @@ export interface Observability {
   flush(): Promise<void>;
 }
 
-const webhookOutcomes = new Set(['accepted', 'duplicate', 'unavailable']);
+const webhookOutcomes = new Set(['accepted', 'duplicate', 'spooled', 'unavailable']);
 
 export function observe(config: Config, deps: { commands: RedisClient; queues: QueueSet; log: Logger }): Observability {
   const metrics = createMetrics();

@@ -1,11 +1,11 @@
 import { createServer, type Server } from 'node:http';
 import { queueTuning, redisTarget, type Config, type Role } from '@reauth/config';
 import { createDashboard } from '@reauth/dashboard';
-import { createIngress, createIngressServer } from '@reauth/ingress';
+import { ENQUEUE_TIMEOUT_MS, createIngress, createIngressServer, startSpool, trayIntake, type Spool } from '@reauth/ingress';
 import type { Logger } from '@reauth/logger';
 import { startMetricsServer } from '@reauth/metrics';
 import { isWorkQueue, openQueues, type WorkQueueName } from '@reauth/queues';
-import { createRedis } from '@reauth/redis';
+import { createRedis, whenReady } from '@reauth/redis';
 import { trayServicesFromConfig } from '@reauth/tray';
 import { allProcessors, startWorkerRuntime, type WorkerRuntime } from '@reauth/worker';
 import { adminAccess } from './admin.js';
@@ -21,6 +21,12 @@ export interface RunningRoles {
   stop(): Promise<void>;
 }
 
+/**
+ * How long an ingress waits for Redis before it listens anyway: it takes traffic once Redis is
+ * ready, but a cold start with Redis down must still come up to answer /healthz, 503 or spooled.
+ */
+export const INGRESS_STARTUP_WAIT_MS = 5_000;
+
 /** Starts the given roles in this process, sharing one set of Redis connections. */
 export async function runRoles(config: Config, roles: readonly Role[], log: Logger): Promise<RunningRoles> {
   const target = redisTarget(config);
@@ -29,16 +35,35 @@ export async function runRoles(config: Config, roles: readonly Role[], log: Logg
   const observed = observe(config, { commands, queues, log });
   const services = trayServicesFromConfig(config, commands, observed.tray);
   const closers: Array<() => Promise<void>> = [];
+  const workQueues = roles.filter((r): r is WorkQueueName => isWorkQueue(r));
+  let runtime: WorkerRuntime | undefined;
+  // Set before any port listens: a process is ready once all its roles are, workers included.
+  if (workQueues.length > 0) observed.readiness.require(() => runtime?.running() ?? false);
 
   let ingressUrl: string | undefined;
   if (roles.includes('ingress')) {
+    const redisReady = await whenReady(queues.connection, INGRESS_STARTUP_WAIT_MS);
+    if (!redisReady) log.warn({ waitedMs: INGRESS_STARTUP_WAIT_MS }, 'Redis is not ready; the ingress listens without it');
+    const dedupeWindowMs = config.DEDUPE_WINDOW_HOURS * 3_600_000;
+    const spool: Spool | undefined = config.INGRESS_SPOOL_DIR
+      ? await startSpool({
+          dir: config.INGRESS_SPOOL_DIR,
+          maxBytes: config.INGRESS_SPOOL_MAX_BYTES,
+          connection: queues.connection,
+          intakes: [trayIntake(queues, dedupeWindowMs)],
+          timeoutMs: ENQUEUE_TIMEOUT_MS,
+          log,
+        })
+      : undefined;
     const ingress = createIngress({
       queues,
       webhookToken: config.WEBHOOK_TOKEN as string,
-      dedupeWindowMs: config.DEDUPE_WINDOW_HOURS * 3_600_000,
+      dedupeWindowMs,
       links: services.links(),
       tray: services.tray(),
       log: log.child({ role: 'ingress' }),
+      readiness: observed.readiness,
+      ...(spool ? { spool } : {}),
       ...observed.ingress,
     });
     const server = await listen(createIngressServer(ingress.app), config.PORT);
@@ -47,6 +72,7 @@ export async function runRoles(config: Config, roles: readonly Role[], log: Logg
     closers.push(async () => {
       ingress.drain();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await spool?.close();
     });
   }
 
@@ -67,8 +93,6 @@ export async function runRoles(config: Config, roles: readonly Role[], log: Logg
     closers.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
   }
 
-  const workQueues = roles.filter((r): r is WorkQueueName => isWorkQueue(r));
-  let runtime: WorkerRuntime | undefined;
   if (workQueues.length > 0) {
     const connection = createRedis(target, 'worker', 'reauth-worker');
     runtime = await startWorkerRuntime({

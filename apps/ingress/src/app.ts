@@ -4,10 +4,11 @@ import express, { type Express, type RequestHandler } from 'express';
 import { pinoHttp } from 'pino-http';
 import type { LinkClaims } from '@reauth/links';
 import { redactUrl, type Logger } from '@reauth/logger';
-import { createReadiness, healthRouter } from '@reauth/metrics';
+import { createReadiness, healthRouter, type Readiness } from '@reauth/metrics';
 import type { QueueSet } from '@reauth/queues';
 import type { ReauthLinks, TrayClient, TrayExpiredAuth } from '@reauth/tray';
 import { reauthLinkRouter } from './reauth-link.js';
+import type { Spool } from './spool.js';
 import { webhookRouter } from './webhook.js';
 
 export interface IngressOptions {
@@ -23,6 +24,10 @@ export interface IngressOptions {
   onLinkClick?: (outcome: string, claims?: LinkClaims) => void;
   /** Serves GET /metrics when given. */
   metrics?: RequestHandler;
+  /** The process's readiness, when other roles share it; by default Redis answering and not draining. */
+  readiness?: Readiness;
+  /** Takes webhooks Redis cannot take in time (INGRESS_SPOOL_DIR). */
+  spool?: Spool;
 }
 
 export interface Ingress {
@@ -34,7 +39,7 @@ export interface Ingress {
 export function createIngress(options: IngressOptions): Ingress {
   const app = express();
   let draining = false;
-  const readiness = createReadiness(() => options.queues.connection.ping());
+  const readiness = options.readiness ?? createReadiness(() => options.queues.connection.ping());
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback, linklocal, uniquelocal');
 
@@ -69,6 +74,7 @@ export function createIngress(options: IngressOptions): Ingress {
       webhookToken: options.webhookToken,
       dedupeWindowMs: options.dedupeWindowMs,
       log: options.log,
+      ...(options.spool ? { spool: options.spool } : {}),
       ...(options.onWebhook ? { onOutcome: options.onWebhook } : {}),
     }),
   );

@@ -1,16 +1,21 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { Logger } from '@reauth/logger';
 import type { QueueSet } from '@reauth/queues';
+import { whenReady } from '@reauth/redis';
 import { enqueueExpiredAuth, trayExpiredAuthSchema, type TrayExpiredAuth } from '@reauth/tray';
 import { hasWebhookToken } from './auth.js';
+import { SpoolFullError } from './journal.js';
+import { withTimeout, type Intake, type Spool } from './spool.js';
 
 export interface WebhookOptions {
   queues: QueueSet;
   webhookToken: string;
   dedupeWindowMs: number;
   log: Logger;
-  /** How long to wait for Redis before answering 503 (Tray then retries or we lose nothing). */
+  /** How long to wait for Redis before spooling or answering 503 (Tray then retries or we lose nothing). */
   enqueueTimeoutMs?: number;
+  /** Where a notice goes when Redis cannot take it in time; without it the answer is 503. */
+  spool?: Spool;
   onOutcome?: (outcome: string, notification?: { id: string; auth: TrayExpiredAuth }) => void;
 }
 
@@ -32,18 +37,16 @@ function requireUtf8(_req: unknown, _res: unknown, body: Buffer, encoding: strin
   }
 }
 
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`Redis did not answer within ${ms} ms`)), ms);
-    promise.then(
-      (v) => (clearTimeout(timer), resolve(v)),
-      (e) => (clearTimeout(timer), reject(e)),
-    );
-  });
+export const ENQUEUE_TIMEOUT_MS = 1_000;
+
+export function trayIntake(queues: QueueSet, dedupeWindowMs: number): Intake<TrayExpiredAuth> {
+  return { name: 'tray.expired-auth', schema: trayExpiredAuthSchema, enqueue: (auth, receivedAt) => enqueueExpiredAuth(queues, auth, dedupeWindowMs, receivedAt) };
 }
 
 export function webhookRouter(options: WebhookOptions): Router {
   const router = express.Router();
+  const intake = trayIntake(options.queues, options.dedupeWindowMs);
+  const timeoutMs = options.enqueueTimeoutMs ?? ENQUEUE_TIMEOUT_MS;
   const reject = (res: Response, status: number, outcome: string, body: object) => {
     options.onOutcome?.(outcome);
     res.status(status).json(body);
@@ -65,17 +68,31 @@ export function webhookRouter(options: WebhookOptions): Router {
           issues: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
         });
       }
+      // Fixed before the first attempt: a spooled copy of a notice whose enqueue timed out but
+      // landed replays onto the same notification id.
+      const receivedAt = Date.now();
+      const { connection } = options.queues;
       try {
-        // BullMQ waits for a connection that has never been ready (cold start with Redis down)
-        // instead of failing; answering at once lets Tray retry rather than wait for the timeout.
-        if (options.queues.connection.status !== 'ready') throw new Error(`Redis connection is ${options.queues.connection.status}`);
-        const result = await withTimeout(enqueueExpiredAuth(options.queues, parsed.data, options.dedupeWindowMs), options.enqueueTimeoutMs ?? 1_000);
+        // BullMQ would wait for ever on a connection that is not ready; wait only as long as allowed.
+        const enqueue = async () => {
+          if (!(await whenReady(connection, timeoutMs))) throw new Error(`Redis connection is ${connection.status}`);
+          return intake.enqueue(parsed.data, receivedAt);
+        };
+        const result = await withTimeout(enqueue(), timeoutMs);
         options.onOutcome?.(result.status, { id: result.id, auth: parsed.data });
         req.log.info({ notificationId: result.id, status: result.status }, 'expired-auth notification');
         res.status(200).json(result);
       } catch (err) {
         req.log.error({ err: (err as Error).message }, 'could not enqueue webhook');
-        reject(res, 503, 'unavailable', { error: 'temporarily unavailable, retry later' });
+        if (!options.spool) return reject(res, 503, 'unavailable', { error: 'temporarily unavailable, retry later' });
+        try {
+          await options.spool.append(intake, parsed.data, receivedAt);
+          options.onOutcome?.('spooled');
+          res.status(202).json({ status: 'spooled' });
+        } catch (spoolErr) {
+          req.log.error({ err: (spoolErr as Error).message }, 'could not spool webhook');
+          reject(res, 503, spoolErr instanceof SpoolFullError ? 'spool-full' : 'unavailable', { error: 'temporarily unavailable, retry later' });
+        }
       }
     },
   );

@@ -8,3 +8,4 @@ export { startRedisServer, type RedisServer } from '@reauth/redis';
 export * from './fake-tray/index.js';
 export { startSmtpCapture, type CapturedMail, type SmtpCapture, type SmtpCaptureOptions, type SmtpFailureCode } from './smtp-capture.js';
 export { startContactsServer, type Contact, type ContactsServer, type ContactsServerOptions } from './contacts-server.js';
+export { waitForReady } from './ready.js';
