@@ -109,16 +109,17 @@ export async function openJournal(dir: string, maxBytes: number): Promise<Journa
     },
     seal: () => serial(async () => (await closeActive(), owned())),
     async claimOrphans() {
+      // Only owners with journals: a process that is starting has bound its socket (refusing
+      // connections until it listens) but written no journal yet, and must not be taken for dead.
       const others = new Map<string, string[]>();
       for (const name of await readdir(dir)) {
-        const theirs = journalName.exec(name)?.[1] ?? /^([\w-]+)\.sock$/.exec(name)?.[1];
+        const theirs = journalName.exec(name)?.[1];
         if (theirs && theirs !== owner) others.set(theirs, [...(others.get(theirs) ?? []), name]);
       }
       let claimed = 0;
       for (const [other, names] of others) {
         if (await isAlive(join(dir, `${other}.sock`))) continue;
         for (const name of names) {
-          if (!journalName.test(name)) continue;
           // ENOENT: another process claimed it first.
           const took = await serial(() => rename(join(dir, name), nextFile()).then(() => true, () => false));
           if (took) claimed += 1;
