@@ -26,7 +26,7 @@ export function startNode(args: string[], env: Record<string, string>): Child {
   const proc: ChildProcess = spawn(process.execPath, args, {
     cwd: repoPath,
     env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', 'pipe', 'ignore'],
   });
   const lines: LogLine[] = [];
   createInterface({ input: proc.stdout! }).on('line', (text) => {
@@ -36,7 +36,6 @@ export function startNode(args: string[], env: Record<string, string>): Child {
       // not a log line
     }
   });
-  createInterface({ input: proc.stderr! }).on('line', () => undefined);
   const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
 
   return {
