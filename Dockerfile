@@ -32,6 +32,8 @@ WORKDIR /app
 # Owned by root and so read-only to the app user.
 COPY --from=build /prod/node_modules ./node_modules
 COPY --from=build /prod/dist ./dist
+# The ingress spool's mount point: a new named volume copies this ownership, so the app user can write.
+RUN mkdir -p /var/lib/reauth/spool && chown 1000:1000 /var/lib/reauth/spool
 # Numeric (the base image's `node` user), so Kubernetes' runAsNonRoot can verify it.
 USER 1000:1000
 EXPOSE 3000 3001

@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '@reauth/redis';
+import { waitForReady } from '@reauth/testkit';
 
 /** The workspace root: reauth processes run from there, as `pnpm start` runs them. */
 export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
@@ -17,7 +19,7 @@ export interface ReauthProcess {
   readonly roles: readonly string[];
   /** Every line written to stdout and stderr, in order; the secrets test greps these. */
   readonly output: string[];
-  /** Resolves once every role logged that it is up; rejects if the process exits first. */
+  /** Resolves once the process's /readyz answers 200; rejects if the process exits first. */
   readonly ready: Promise<void>;
   readonly exited: Promise<Exit>;
   readonly running: boolean;
@@ -35,29 +37,25 @@ function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
   return { PATH: process.env.PATH, HOME: process.env.HOME, TMPDIR: process.env.TMPDIR, ...env };
 }
 
-const readyMessages = (roles: readonly string[]) => [
-  ...(roles.includes('ingress') ? ['ingress listening'] : []),
-  ...(roles.some((r) => r !== 'ingress' && r !== 'dashboard') ? ['workers started'] : []),
-];
-
-/** `reauth start --roles …` as its own OS process, exactly as an operator runs it. */
+/**
+ * `reauth start --roles …` as its own OS process, exactly as an operator runs it. A process
+ * without the ingress gets a free METRICS_PORT (chosen before the spawn, so `pid` is -1 for that
+ * moment), and `ready` polls the process's `/readyz`: the ingress's on PORT, anything else's there.
+ */
 export function startReauth(options: { roles: readonly string[]; env: Record<string, string>; name?: string }): ReauthProcess {
   const roles = options.roles;
-  const child = spawn(process.execPath, [...cliArgs, 'start', '--roles', roles.join(',')], {
-    cwd: repoRoot,
-    env: childEnv({ LOG_LEVEL: 'info', ...options.env }),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const name = options.name ?? roles.join(',');
   const output: string[] = [];
-  const waitingFor = new Set(readyMessages(roles));
-  let markReady: () => void = () => undefined;
-  let failReady: (err: Error) => void = () => undefined;
-  const ready = new Promise<void>((resolve, reject) => {
-    markReady = resolve;
-    failReady = reject;
-  });
-  // Callers that only want the exit must not see an unhandled rejection from a process that never came up.
-  ready.catch(() => undefined);
+  let running = true;
+  let pid = -1;
+  const spawned = (async () => {
+    const env: Record<string, string> = { LOG_LEVEL: 'info', ...options.env };
+    if (!roles.includes('ingress') && env.METRICS_PORT === undefined) env.METRICS_PORT = String(await freePort());
+    const port = roles.includes('ingress') ? env.PORT : env.METRICS_PORT;
+    const child = spawn(process.execPath, [...cliArgs, 'start', '--roles', roles.join(',')], { cwd: repoRoot, env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+    pid = child.pid ?? -1;
+    return { child, readyUrl: `http://127.0.0.1:${port}/readyz` };
+  })();
 
   const collect = (stream: NodeJS.ReadableStream) => {
     let partial = '';
@@ -65,38 +63,43 @@ export function startReauth(options: { roles: readonly string[]; env: Record<str
     stream.on('data', (chunk: string) => {
       const lines = (partial + chunk).split('\n');
       partial = lines.pop() ?? '';
-      for (const line of lines) {
-        output.push(line);
-        if (waitingFor.size === 0 || !line.startsWith('{')) continue;
-        try {
-          const msg = (JSON.parse(line) as { msg?: unknown }).msg;
-          if (typeof msg === 'string' && waitingFor.delete(msg) && waitingFor.size === 0) markReady();
-        } catch {
-          // not a log line
-        }
-      }
+      output.push(...lines);
     });
   };
-  collect(child.stdout);
-  collect(child.stderr);
-
-  let running = true;
-  const exited = new Promise<Exit>((resolve) => {
-    child.once('exit', (code, signal) => {
-      running = false;
-      failReady(new Error(`${options.name ?? roles.join(',')} exited (${code ?? signal}) before it was ready:\n${output.slice(-20).join('\n')}`));
-      resolve({ code, signal });
-    });
+  const exited = spawned.then(
+    ({ child }) =>
+      new Promise<Exit>((resolve) => {
+        collect(child.stdout);
+        collect(child.stderr);
+        child.once('exit', (code, signal) => {
+          running = false;
+          resolve({ code, signal });
+        });
+      }),
+  );
+  const gone = new AbortController();
+  void exited.then(() => gone.abort());
+  const ready = (async () => {
+    const { readyUrl } = await spawned;
+    const stillRunning = waitForReady(readyUrl, 60_000, gone.signal);
+    await Promise.race([stillRunning, exited.then((e) => Promise.reject(new Error(`exited (${e.code ?? e.signal})`)))]);
+  })().catch((err: Error) => {
+    throw new Error(`${name} was not ready: ${err.message}\n${output.slice(-20).join('\n')}`);
   });
-  const signal = (sig: NodeJS.Signals) => {
+  // Callers that only want the exit must not see an unhandled rejection from a process that never came up.
+  ready.catch(() => undefined);
+
+  const signal = async (sig: NodeJS.Signals) => {
+    const { child } = await spawned;
     if (running) child.kill(sig);
     return exited;
   };
-  if (waitingFor.size === 0) markReady();
 
   return {
-    name: options.name ?? roles.join(','),
-    pid: child.pid ?? -1,
+    name,
+    get pid() {
+      return pid;
+    },
     roles,
     output,
     ready,

@@ -23,7 +23,7 @@ export interface Observability {
   flush(): Promise<void>;
 }
 
-const webhookOutcomes = new Set(['accepted', 'duplicate', 'unavailable']);
+const webhookOutcomes = new Set(['accepted', 'duplicate', 'spooled', 'unavailable']);
 
 /** The notification a job serves: every stage job and the core's send carry `notificationId`. */
 const notificationOf = (data: unknown): string | undefined => {

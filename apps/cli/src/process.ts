@@ -1,11 +1,11 @@
 import { createServer, type Server } from 'node:http';
 import { queueTuning, redisTarget, type Config, type Role } from '@reauth/config';
 import { createDashboard } from '@reauth/dashboard';
-import { createIngress, createIngressServer } from '@reauth/ingress';
+import { ENQUEUE_TIMEOUT_MS, createIngress, createIngressServer, startSpool, type Spool } from '@reauth/ingress';
 import type { Logger } from '@reauth/logger';
 import { startMetricsServer } from '@reauth/metrics';
 import { openQueues } from '@reauth/queues';
-import { createRedis } from '@reauth/redis';
+import { createRedis, whenReady } from '@reauth/redis';
 import { startWorkerRuntime, workQueueNames, type WorkerRuntime } from '@reauth/worker';
 import { adminAccess } from './admin.js';
 import { startCore } from './core.js';
@@ -23,6 +23,12 @@ export interface RunningRoles {
 }
 
 /**
+ * How long an ingress waits for Redis before it listens anyway: it takes traffic once Redis is
+ * ready, but a cold start with Redis down must still come up to answer /healthz, 503 or spooled.
+ */
+export const INGRESS_STARTUP_WAIT_MS = 5_000;
+
+/**
  * Starts the given roles in this process, sharing one set of Redis connections. `env` is the
  * environment `config` was parsed from: each provider that is on narrows its own settings from it.
  */
@@ -34,9 +40,29 @@ export async function runRoles(config: Config, roles: readonly Role[], log: Logg
   const core = startCore(config, env, { redis: commands, queues, hooks: observed.core });
   observed.watch(core.store);
   const closers: Array<() => Promise<void>> = [];
+  // A provider's stages run only where the provider is on: with Tray off, its roles have nothing to do.
+  const declared = new Set(core.modules.flatMap((m) => Object.keys(m.queues)));
+  const workQueues = roles.filter((r) => declared.has(r));
+  const idle = roles.filter((r) => workQueueNames.includes(r) && !declared.has(r));
+  if (idle.length > 0) log.warn({ roles: idle }, 'roles of providers that are off: not started');
+  let runtime: WorkerRuntime | undefined;
+  // Set before any port listens: a process is ready once all its roles are, workers included.
+  if (workQueues.length > 0) observed.readiness.require(() => runtime?.running() ?? false);
 
   let ingressUrl: string | undefined;
   if (roles.includes('ingress')) {
+    const redisReady = await whenReady(queues.connection, INGRESS_STARTUP_WAIT_MS);
+    if (!redisReady) log.warn({ waitedMs: INGRESS_STARTUP_WAIT_MS }, 'Redis is not ready; the ingress listens without it');
+    const spool: Spool | undefined = config.INGRESS_SPOOL_DIR
+      ? await startSpool({
+          dir: config.INGRESS_SPOOL_DIR,
+          maxBytes: config.INGRESS_SPOOL_MAX_BYTES,
+          connection: queues.connection,
+          intakes: core.intakes,
+          timeoutMs: ENQUEUE_TIMEOUT_MS,
+          log,
+        })
+      : undefined;
     const ingress = createIngress({
       queues,
       intakes: core.intakes,
@@ -44,6 +70,8 @@ export async function runRoles(config: Config, roles: readonly Role[], log: Logg
       store: core.store,
       providers: core.runtimes,
       log: log.child({ role: 'ingress' }),
+      readiness: observed.readiness,
+      ...(spool ? { spool } : {}),
       ...observed.ingress,
     });
     const server = await listen(createIngressServer(ingress.app), config.PORT);
@@ -52,6 +80,7 @@ export async function runRoles(config: Config, roles: readonly Role[], log: Logg
     closers.push(async () => {
       ingress.drain();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await spool?.close();
     });
   }
 
@@ -73,12 +102,6 @@ export async function runRoles(config: Config, roles: readonly Role[], log: Logg
     closers.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
   }
 
-  // A provider's stages run only where the provider is on: with Tray off, its roles have nothing to do.
-  const declared = new Set(core.modules.flatMap((m) => Object.keys(m.queues)));
-  const workQueues = roles.filter((r) => declared.has(r));
-  const idle = roles.filter((r) => workQueueNames.includes(r) && !declared.has(r));
-  if (idle.length > 0) log.warn({ roles: idle }, 'roles of providers that are off: not started');
-  let runtime: WorkerRuntime | undefined;
   if (workQueues.length > 0) {
     const connection = createRedis(target, 'worker', 'reauth-worker');
     runtime = await startWorkerRuntime({

@@ -11,11 +11,13 @@ import {
   startFakeTray,
   startRedisServer,
   startSmtpCapture,
+  waitForReady,
   type ContactsServer,
   type FakeTray,
   type RedisServer,
   type SmtpCapture,
 } from '@reauth/testkit';
+import { freePort } from '@reauth/redis';
 
 /**
  * The dashboard as an admin sees it: reauth runs as a real `reauth start` process (every role),
@@ -60,6 +62,9 @@ beforeAll(async () => {
   tray.addInstance({ id: 'si-1', name: 'Nightly CRM sync', owner: auth.user_id, authValues: [{ externalId: 'crm', authId: auth.authId }] });
 
   const webhookToken = randomBytes(16).toString('hex');
+  const [port, adminPort] = await Promise.all([freePort(), freePort()]);
+  urls.ingress = `http://127.0.0.1:${port}`;
+  urls.dashboard = `http://127.0.0.1:${adminPort}`;
   reauth = spawn(process.execPath, ['--conditions=@reauth/source', '--import', 'tsx', 'apps/cli/src/main.ts', 'start', '--roles', 'ingress,token-lookup,instance-mapping,notify,dashboard'], {
     cwd: repo,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -67,8 +72,8 @@ beforeAll(async () => {
       PATH: process.env.PATH ?? '',
       LOG_LEVEL: 'info',
       REDIS_URL: redis.url,
-      PORT: '0',
-      ADMIN_PORT: '0',
+      PORT: String(port),
+      ADMIN_PORT: String(adminPort),
       ADMIN_PASSWORD: password,
       PUBLIC_URL: 'http://reauth.test',
       WEBHOOK_TOKEN: webhookToken,
@@ -83,14 +88,10 @@ beforeAll(async () => {
       JOB_BACKOFF_MS: '50',
     },
   });
-  createInterface({ input: reauth.stdout! }).on('line', (line) => {
-    output.push(line);
-    const entry = JSON.parse(line) as { msg?: string; url?: string };
-    if (entry.msg === 'ingress listening') urls.ingress = entry.url;
-    if (entry.msg === 'dashboard listening') urls.dashboard = entry.url;
-  });
+  createInterface({ input: reauth.stdout! }).on('line', (line) => output.push(line));
   createInterface({ input: reauth.stderr! }).on('line', (line) => output.push(line));
-  await until('reauth to listen', async () => urls.ingress && urls.dashboard);
+  // Both answer from one process-wide readiness: Redis ready and every worker running.
+  await Promise.all([waitForReady(`${urls.ingress}/readyz`, 30_000), waitForReady(`${urls.dashboard}/readyz`, 30_000)]);
 
   const res = await fetch(`${urls.ingress}/webhooks/tray/expired-auth?token=${webhookToken}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(auth) });
   expect(res.status).toBe(200);

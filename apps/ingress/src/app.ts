@@ -2,11 +2,12 @@ import { createServer, type Server } from 'node:http';
 import express, { type Express, type RequestHandler } from 'express';
 import type { LinkSigner } from '@reauth/links';
 import type { Logger } from '@reauth/logger';
-import { createReadiness, healthRouter } from '@reauth/metrics';
+import { createReadiness, healthRouter, type Readiness } from '@reauth/metrics';
 import type { Intake, Notifications, ProviderRuntime } from '@reauth/notification';
 import type { QueueSet } from '@reauth/queues';
 import { landingRouter } from './landing.js';
 import { requestLog } from './request-log.js';
+import type { Spool } from './spool.js';
 import { webhookRouter } from './webhook.js';
 
 export interface IngressOptions {
@@ -23,6 +24,10 @@ export interface IngressOptions {
   onLinkClick?: (outcome: string, provider?: string) => void;
   /** Serves GET /metrics when given (the caller decides who may read it). */
   metrics?: RequestHandler | RequestHandler[];
+  /** The process's readiness, when other roles share it; by default Redis answering and not draining. */
+  readiness?: Readiness;
+  /** Takes webhooks Redis cannot take in time (INGRESS_SPOOL_DIR). */
+  spool?: Spool;
 }
 
 export interface Ingress {
@@ -34,7 +39,7 @@ export interface Ingress {
 export function createIngress(options: IngressOptions): Ingress {
   const app = express();
   let draining = false;
-  const readiness = createReadiness(() => options.queues.connection.ping());
+  const readiness = options.readiness ?? createReadiness(() => options.queues.connection.ping());
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback, linklocal, uniquelocal');
 
@@ -49,7 +54,15 @@ export function createIngress(options: IngressOptions): Ingress {
   });
 
   for (const intake of options.intakes) {
-    app.use(webhookRouter({ queues: options.queues, intake, log: options.log, ...(options.onWebhook ? { onOutcome: options.onWebhook } : {}) }));
+    app.use(
+      webhookRouter({
+        queues: options.queues,
+        intake,
+        log: options.log,
+        ...(options.spool ? { spool: options.spool } : {}),
+        ...(options.onWebhook ? { onOutcome: options.onWebhook } : {}),
+      }),
+    );
   }
   app.use(
     landingRouter({

@@ -5,4 +5,6 @@
  * dialog's events); and it reports health and readiness.
  */
 export { createIngress, createIngressServer, type Ingress, type IngressOptions } from './app.js';
-export { MAX_BODY_BYTES } from './webhook.js';
+export { ENQUEUE_TIMEOUT_MS, MAX_BODY_BYTES } from './webhook.js';
+export { startSpool, type Spool, type SpoolOptions } from './spool.js';
+export { openJournal, SpoolFullError, type Journal, type JournalEntry } from './journal.js';

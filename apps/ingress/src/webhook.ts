@@ -2,13 +2,18 @@ import express, { type NextFunction, type Request, type Response, type Router } 
 import type { Logger } from '@reauth/logger';
 import type { Intake } from '@reauth/notification';
 import type { QueueSet } from '@reauth/queues';
+import { whenReady } from '@reauth/redis';
+import { SpoolFullError } from './journal.js';
+import { withTimeout, type Spool } from './spool.js';
 
 export interface WebhookOptions {
   queues: QueueSet;
   intake: Intake;
   log: Logger;
-  /** How long to wait for Redis before answering 503 (the sender then retries or we lose nothing). */
+  /** How long to wait for Redis before spooling or answering 503 (the sender then retries or we lose nothing). */
   enqueueTimeoutMs?: number;
+  /** Where a notice goes when Redis cannot take it in time; without it the answer is 503. */
+  spool?: Spool;
   onOutcome?: (outcome: string) => void;
 }
 
@@ -30,25 +35,18 @@ function requireUtf8(_req: unknown, _res: unknown, body: Buffer, encoding: strin
   }
 }
 
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`Redis did not answer within ${ms} ms`)), ms);
-    promise.then(
-      (v) => (clearTimeout(timer), resolve(v)),
-      (e) => (clearTimeout(timer), reject(e)),
-    );
-  });
-}
+export const ENQUEUE_TIMEOUT_MS = 1_000;
 
-/** One provider intake: token or signature, 415/413, zod (400 with the issues), then store and answer. */
+/** One provider intake: token or signature, 415/413, zod (400 with the issues), then store (or spool) and answer. */
 export function webhookRouter(options: WebhookOptions): Router {
   const router = express.Router();
+  const { intake } = options;
+  const timeoutMs = options.enqueueTimeoutMs ?? ENQUEUE_TIMEOUT_MS;
   const reject = (res: Response, status: number, outcome: string, body: object) => {
     options.onOutcome?.(outcome);
     res.status(status).json(body);
   };
 
-  const { intake } = options;
   router.post(
     intake.path,
     (req, res, next) => {
@@ -65,17 +63,31 @@ export function webhookRouter(options: WebhookOptions): Router {
           issues: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
         });
       }
+      // Fixed before the first attempt: a spooled copy of a notice whose enqueue timed out but
+      // landed replays onto the same notification id.
+      const receivedAt = Date.now();
+      const { connection } = options.queues;
       try {
-        // BullMQ waits for a connection that has never been ready (cold start with Redis down)
-        // instead of failing; answering at once lets Tray retry rather than wait for the timeout.
-        if (options.queues.connection.status !== 'ready') throw new Error(`Redis connection is ${options.queues.connection.status}`);
-        const result = await withTimeout(intake.accept(parsed.data), options.enqueueTimeoutMs ?? 1_000);
+        // BullMQ would wait for ever on a connection that is not ready; wait only as long as allowed.
+        const enqueue = async () => {
+          if (!(await whenReady(connection, timeoutMs))) throw new Error(`Redis connection is ${connection.status}`);
+          return intake.accept(parsed.data, receivedAt);
+        };
+        const result = await withTimeout(enqueue(), timeoutMs);
         options.onOutcome?.(result.status);
-        req.log.info({ notificationId: result.id, status: result.status, intake: intake.path }, 'webhook accepted');
+        req.log.info({ notificationId: result.id, status: result.status, intake: intake.name }, 'webhook accepted');
         res.status(200).json(result);
       } catch (err) {
         req.log.error({ err: (err as Error).message }, 'could not enqueue webhook');
-        reject(res, 503, 'unavailable', { error: 'temporarily unavailable, retry later' });
+        if (!options.spool) return reject(res, 503, 'unavailable', { error: 'temporarily unavailable, retry later' });
+        try {
+          await options.spool.append(intake, parsed.data, receivedAt);
+          options.onOutcome?.('spooled');
+          res.status(202).json({ status: 'spooled' });
+        } catch (spoolErr) {
+          req.log.error({ err: (spoolErr as Error).message }, 'could not spool webhook');
+          reject(res, 503, spoolErr instanceof SpoolFullError ? 'spool-full' : 'unavailable', { error: 'temporarily unavailable, retry later' });
+        }
       }
     },
   );

@@ -31,6 +31,8 @@ export interface WorkerRuntimeOptions {
 
 export interface WorkerRuntime {
   workers: Worker[];
+  /** Every worker is running and their blocking connection is ready. */
+  running(): boolean;
   /** Finish or hand back active jobs within `timeoutMs`, then close. */
   close(timeoutMs: number): Promise<void>;
 }
@@ -104,6 +106,7 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
 
   return {
     workers,
+    running: () => options.connection.status === 'ready' && workers.every((w) => w.isRunning()),
     async close(timeoutMs) {
       const graceful = Promise.all(workers.map((w) => w.close()));
       const timedOut = await Promise.race([

@@ -34,6 +34,10 @@ export const envSchema = z.object({
   PORT: int(3000, 0),
   PUBLIC_URL: z.url({ protocol: /^https?$/ }).default('http://localhost:3000'),
   WEBHOOK_TOKEN: z.string().min(16, 'use at least 16 random characters').optional(),
+  // A Unix socket per process lives here (it tells a crashed owner's journal from a live one), and
+  // socket paths are limited to 107 bytes.
+  INGRESS_SPOOL_DIR: z.string().trim().min(1).max(80, 'keep it under 80 characters (Unix socket paths are short)').optional(),
+  INGRESS_SPOOL_MAX_BYTES: int(64 * 1024 * 1024, 4096),
 
   TRAY_REGION: z.enum(['us', 'eu', 'apac']).default('us'),
   TRAY_GRAPHQL_URL: z.url({ protocol: /^https?$/ }).optional(),

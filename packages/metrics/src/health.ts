@@ -1,20 +1,24 @@
 import express, { type RequestHandler, type Router } from 'express';
 import type { Registry } from 'prom-client';
 
-export type ReadinessState = { ready: true } | { ready: false; reason: 'draining' | 'redis-unreachable' };
+export type ReadinessState = { ready: true } | { ready: false; reason: 'draining' | 'starting' | 'redis-unreachable' };
 
-/** Ready means: not shutting down, and Redis answers a PING within the timeout. */
+/** Ready means: not shutting down, every required part is up, and Redis answers a PING within the timeout. */
 export interface Readiness {
   check(): Promise<ReadinessState>;
   /** Not ready from now on, so a load balancer stops sending work while the process drains. */
   drain(): void;
+  /** Not ready while `part` answers false (BullMQ workers still starting, their connection down). */
+  require(part: () => boolean): void;
 }
 
 export function createReadiness(ping: () => Promise<unknown>, timeoutMs = 1_000): Readiness {
   let draining = false;
+  const parts: Array<() => boolean> = [];
   return {
     async check() {
       if (draining) return { ready: false, reason: 'draining' };
+      if (!parts.every((up) => up())) return { ready: false, reason: 'starting' };
       let timer: NodeJS.Timeout | undefined;
       try {
         await Promise.race([ping(), new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('timeout')), timeoutMs)))]);
@@ -27,6 +31,9 @@ export function createReadiness(ping: () => Promise<unknown>, timeoutMs = 1_000)
     },
     drain() {
       draining = true;
+    },
+    require(part) {
+      parts.push(part);
     },
   };
 }

@@ -100,10 +100,15 @@ export interface Provider {
 
 /** A provider's webhook: the ingress mounts one generic route per intake. */
 export interface Intake<T = unknown> {
+  /** Stable: spooled entries name the intake that replays them. */
+  name: string;
   path: string;
   /** Answered 401 when false; checked before the body is parsed. */
   authenticate(req: { header(name: string): string | undefined; query: Record<string, unknown> }): boolean;
   schema: z.ZodType<T>;
-  /** Stores the work; resolves only once it is safely in Redis. */
-  accept(payload: T): Promise<{ status: string; id: string }>;
+  /**
+   * Stores the work; resolves only once it is safely in Redis. `receivedAt` is part of what it
+   * dedupes on, so a replay from the spool with the original time lands on the same notification.
+   */
+  accept(payload: T, receivedAt: number): Promise<{ status: string; id: string }>;
 }

@@ -46,3 +46,26 @@ export function createRedis(target: RedisTarget, role: RedisRole, name = `reauth
 function nodeAuth({ username, password, tls }: ClusterAuth): RedisOptions {
   return { ...(username ? { username } : {}), ...(password ? { password } : {}), ...(tls ? { tls } : {}) };
 }
+
+/**
+ * Resolves true once `client` is ready, false after `timeoutMs` or at once for a connection that
+ * was closed for good: a caller waits through `connecting`/`reconnecting` rather than failing on a
+ * cold start or a blip, but never longer than it can afford.
+ */
+export function whenReady(client: RedisClient, timeoutMs: number): Promise<boolean> {
+  if (client.status === 'ready') return Promise.resolve(true);
+  if (client.status === 'end') return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const done = (ready: boolean) => {
+      clearTimeout(timer);
+      client.off('ready', onReady);
+      client.off('end', onEnd);
+      resolve(ready);
+    };
+    const onReady = () => done(true);
+    const onEnd = () => done(false);
+    const timer = setTimeout(() => done(false), timeoutMs);
+    client.once('ready', onReady);
+    client.once('end', onEnd);
+  });
+}

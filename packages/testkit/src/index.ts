@@ -9,3 +9,4 @@ export * from './fake-tray/index.js';
 export { startSmtpCapture, type CapturedMail, type SmtpCapture, type SmtpCaptureOptions, type SmtpFailureCode } from './smtp-capture.js';
 export { startContactsServer, type Contact, type ContactsServer, type ContactsServerOptions } from './contacts-server.js';
 export { pressButton } from './landing-client.js';
+export { waitForReady } from './ready.js';

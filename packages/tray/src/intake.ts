@@ -37,11 +37,12 @@ export async function enqueueExpiredAuth(queues: QueueSet, auth: TrayExpiredAuth
  */
 export function trayIntake(queues: QueueSet, store: Notifications, settings: { webhookToken: string | undefined; dedupeWindowMs: number }): Intake<TrayExpiredAuth> {
   return {
+    name: 'tray.expired-auth',
     path: '/webhooks/tray/expired-auth',
     authenticate: (req) => settings.webhookToken !== undefined && hasWebhookToken(req, settings.webhookToken),
     schema: trayExpiredAuthSchema,
-    async accept(auth) {
-      const result = await enqueueExpiredAuth(queues, auth, settings.dedupeWindowMs);
+    async accept(auth, receivedAt) {
+      const result = await enqueueExpiredAuth(queues, auth, settings.dedupeWindowMs, receivedAt);
       if (result.status === 'duplicate') void store.step(result.id, { kind: 'duplicate', detail: 'the same auth was reported again' }).catch(() => undefined);
       return result;
     },

@@ -65,6 +65,14 @@ describe('docker-compose.yml', () => {
     for (const { name, service } of services) expect({ name, port: service.environment?.METRICS_PORT }).toEqual({ name, port: expect.stringMatching(/^[1-9]\d*$/) });
   });
 
+  it("keeps the ingress's spool on a volume", () => {
+    for (const { name, service } of appServices(base).filter((s) => s.roles.includes('ingress'))) {
+      const dir = service.environment?.INGRESS_SPOOL_DIR;
+      expect({ name, dir }).toEqual({ name, dir: expect.stringMatching(/^\//) });
+      expect({ name, volumes: service.volumes }).toEqual({ name, volumes: expect.arrayContaining([expect.stringMatching(new RegExp(`^[\\w-]+:${dir}$`))]) });
+    }
+  });
+
   it('sets only variables the config schema reads (plus REAUTH_ROLES), literally', () => {
     const known = new Set([...Object.keys(envSchema.shape), 'REAUTH_ROLES']);
     for (const [name, service] of [...ours(base), ...ours(dev)]) {

@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { roles } from '@reauth/config';
 import { freePort } from '@reauth/redis';
-import { startRedisServer, type RedisServer } from '@reauth/testkit';
+import { startRedisServer, waitForReady, type RedisServer } from '@reauth/testkit';
 import { repoPath, startNode, type Child } from './child-process.js';
 import { containerRoles } from './healthcheck.js';
 
@@ -63,10 +63,9 @@ describe('the production bundle', () => {
   it('runs the ingress with plain node: /healthz, /readyz and a webhook stored in Redis', async () => {
     const ingress = startNode([join(app, 'dist/main.mjs'), 'start', '--roles', 'ingress'], env);
     children.push(ingress);
-    await ingress.waitForLine((l) => l.msg === 'ingress listening');
     const base = `http://127.0.0.1:${port}`;
+    await waitForReady(`${base}/readyz`);
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
-    expect((await fetch(`${base}/readyz`)).status).toBe(200);
     const res = await fetch(`${base}/webhooks/tray/expired-auth?token=${env.WEBHOOK_TOKEN}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -76,15 +75,17 @@ describe('the production bundle', () => {
   });
 
   it('runs a worker role with plain node', async () => {
-    const worker = startNode([join(app, 'dist/main.mjs'), 'start', '--roles', 'notify'], env);
+    const metricsPort = await freePort();
+    const worker = startNode([join(app, 'dist/main.mjs'), 'start', '--roles', 'notify'], { ...env, METRICS_PORT: String(metricsPort) });
     children.push(worker);
-    await worker.waitForLine((l) => l.msg === 'workers started');
+    await waitForReady(`http://127.0.0.1:${metricsPort}/readyz`);
   });
 
   it('runs the dashboard with plain node, Bull Board included', async () => {
     const dashboard = startNode([join(app, 'dist/main.mjs'), 'start', '--roles', 'dashboard'], { ...env, ADMIN_PORT: String(adminPort), ADMIN_PASSWORD: 'p'.repeat(20) });
     children.push(dashboard);
-    const { url } = (await dashboard.waitForLine((l) => l.msg === 'dashboard listening')) as { url: string };
+    const url = `http://127.0.0.1:${adminPort}`;
+    await waitForReady(`${url}/readyz`);
     expect(await healthcheck({ REAUTH_ROLES: 'dashboard', ADMIN_PORT: String(adminPort) })).toEqual({ code: 0, stdout: 'healthy\n' });
     expect((await fetch(`${url}/`)).status).toBe(401);
     // Bull Board serves its UI from files in node_modules: the page and one of its scripts must load.

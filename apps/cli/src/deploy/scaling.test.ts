@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { openQueues, type QueueSet } from '@reauth/queues';
-import { startContactsServer, startFakeTray, startRedisServer, startSmtpCapture, type ContactsServer, type FakeTray, type RedisServer, type SmtpCapture } from '@reauth/testkit';
+import { startContactsServer, startFakeTray, startRedisServer, startSmtpCapture, waitForReady, type ContactsServer, type FakeTray, type RedisServer, type SmtpCapture } from '@reauth/testkit';
+import { freePort } from '@reauth/redis';
 import { enqueueExpiredAuth } from '@reauth/tray';
 import { sourceCommand, startNode, type Child, type LogLine } from './child-process.js';
 import { workQueueNames } from '@reauth/worker';
@@ -53,10 +54,12 @@ beforeAll(async () => {
     LINK_SECRET: randomBytes(32).toString('hex'),
     JOB_BACKOFF_MS: '200',
   };
-  feeder = startNode(sourceCommand('token-lookup,instance-mapping'), env);
+  const ports = await Promise.all(Array.from({ length: NOTIFY_PROCESSES + 1 }, () => freePort()));
+  const metrics = (i: number) => ({ METRICS_PORT: String(ports[i]) });
+  feeder = startNode(sourceCommand('token-lookup,instance-mapping'), { ...env, ...metrics(0) });
   // A small concurrency per process, so no one process can take the whole backlog at once.
-  notifiers = Array.from({ length: NOTIFY_PROCESSES }, () => startNode(sourceCommand('notify'), { ...env, WORKER_CONCURRENCY: '2' }));
-  await Promise.all([feeder, ...notifiers].map((c) => c.waitForLine((l) => l.msg === 'workers started', 30_000)));
+  notifiers = Array.from({ length: NOTIFY_PROCESSES }, (_, i) => startNode(sourceCommand('notify'), { ...env, ...metrics(i + 1), WORKER_CONCURRENCY: '2' }));
+  await Promise.all(ports.map((port) => waitForReady(`http://127.0.0.1:${port}/readyz`, 30_000)));
   queues = openQueues({ target: { url: redis.url }, prefix, queues: workQueueNames, tuning: { attempts: 3, backoffMs: 200 } });
 });
 

@@ -41,7 +41,8 @@ describe('dead-letter queue', () => {
     expect(restored).toEqual({ ...copied, failedAt: restored.failedAt });
     expect(restored).toMatchObject({ sourceQueue: 'notify', jobName: 'notification.send', attempts: 1, reason: 'no contact found for the external user id' });
     expect(restored.stack[0]).toContain('PermanentError');
-    expect(next.output.some((l) => l.includes('"copied":1'))).toBe(true);
+    // The line is written before /readyz turns 200, but reaches this process through a pipe.
+    await eventually('the copy to be logged', async () => next.output.some((l) => l.includes('"copied":1')));
 
     const again = start(['notify']);
     await again.ready;

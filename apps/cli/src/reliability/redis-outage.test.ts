@@ -1,5 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { addAuth, addUser, deliverWebhook, eventually, type World } from '@reauth/chaos';
+import { ENQUEUE_TIMEOUT_MS } from '@reauth/ingress';
+import { waitForReady } from '@reauth/testkit';
 import { reliabilityFixture } from './fixture.js';
 
 const workerRoles = ['token-lookup', 'instance-mapping', 'notify'];
@@ -15,21 +17,25 @@ async function post(body: unknown): Promise<{ status: number; ms: number }> {
   return { status: res.status, ms: Date.now() - started };
 }
 
+// The route waits for a (re)connecting Redis up to the enqueue timeout, then answers; the rest is a loaded machine's slack.
+const ANSWER_WITHIN_MS = ENQUEUE_TIMEOUT_MS + 1_000;
+
 const mailsTo = (address: string | undefined) => world!.smtp.messages.filter((m) => address && m.to.includes(address));
 
 describe('Redis outage', () => {
-  it('an ingress started while Redis is down answers 503 within 1 s, and recovers without a restart once Redis is back', async () => {
+  it('an ingress started while Redis is down comes up, answers 503 within the enqueue timeout, and recovers without a restart once Redis is back', async () => {
     world = await fixture.world();
     await world.redis.stop();
-    const ingress = start(['ingress']);
-    await ingress.ready;
+    start(['ingress']);
+    // Never ready without Redis; it listens after its bounded startup wait.
+    await waitForReady(`${world.ingressUrl}/healthz`, 30_000);
     const auth = addAuth(world, addUser(world));
 
     // Several in a row: none may hang on a connection that has never been ready.
     for (let i = 0; i < 3; i += 1) {
       const answer = await post(auth.webhook);
       expect(answer.status).toBe(503);
-      expect(answer.ms).toBeLessThan(1_000);
+      expect(answer.ms).toBeLessThan(ANSWER_WITHIN_MS);
     }
     expect((await fetch(`${world.ingressUrl}/readyz`)).status).toBe(503);
 
@@ -40,7 +46,7 @@ describe('Redis outage', () => {
     expect(await world.queues.get('token-lookup').count()).toBe(1);
   });
 
-  it('a running ingress fails fast while Redis is down; workers reconnect and resume by themselves afterwards', async () => {
+  it('a running ingress answers 503 within the enqueue timeout while Redis is down; workers reconnect and resume by themselves afterwards', async () => {
     world = await fixture.world();
     const ingress = start(['ingress']);
     const workers = start(workerRoles);
@@ -54,7 +60,7 @@ describe('Redis outage', () => {
     const during = addAuth(world, addUser(world));
     const answer = await post(during.webhook);
     expect(answer.status).toBe(503);
-    expect(answer.ms).toBeLessThan(1_000);
+    expect(answer.ms).toBeLessThan(ANSWER_WITHIN_MS);
     // Longer than the workers' blocking waits and several reconnect attempts.
     await new Promise((r) => setTimeout(r, 4_000));
     await world.redis.restart();
