@@ -95,7 +95,7 @@ export function landingRouter(options: LandingOptions): Router {
     const found = await find(req, res);
     if (!found) return;
     const nonce = randomBytes(16).toString('base64');
-    const html = landingPage({ landing: found.provider.landing(found.record), action: `/reauth/${encodeURIComponent(String(req.params.token))}`, formKey: signer.formKey(String(req.params.token)), nonce });
+    const html = landingPage({ landing: found.provider.landing(found.record, found.link), action: `/reauth/${encodeURIComponent(String(req.params.token))}`, formKey: signer.formKey(String(req.params.token)), nonce });
     res.set('Content-Security-Policy', LANDING_CSP(nonce)).type('html').send(html);
     outcome('viewed', found.record.provider);
   });
@@ -107,7 +107,7 @@ export function landingRouter(options: LandingOptions): Router {
     if (!found) return;
     const { record, provider } = found;
     const choice = typeof req.body?.choice === 'string' ? req.body.choice : undefined;
-    const result = await provider.act(record, choice);
+    const result = await provider.act(record, choice, found.link);
     if (result.kind === 'redirect') {
       await store.move(record.id, { to: 'opened', event: { kind: 'opened', detail: 'the reconnect button was pressed' } });
       outcome('redirected', record.provider);

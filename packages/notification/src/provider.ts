@@ -51,9 +51,10 @@ export interface ProviderRuntime {
     at(record: NotificationRecord, send: number): number;
   };
   email(record: NotificationRecord, notice: Notice): EmailContent;
-  landing(record: NotificationRecord): Landing;
+  /** `link` is the verified link that was opened (a version-1 link names its own target). */
+  landing(record: NotificationRecord, link: VerifiedLink): Landing;
   /** Runs on the landing page's POST. */
-  act(record: NotificationRecord, choice: string | undefined): Promise<LinkOutcome>;
+  act(record: NotificationRecord, choice: string | undefined, link: VerifiedLink): Promise<LinkOutcome>;
   /**
    * A version-1 link (signed before the notification core) whose notification has no record yet:
    * the record it implies, so old links keep working. Only Tray ever signed those.

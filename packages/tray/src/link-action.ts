@@ -38,23 +38,29 @@ export interface TrayLinkOptions extends DialogOptions {
  */
 export function trayLinkAction(options: TrayLinkOptions) {
   const popupOrigin = new URL(options.dialogBaseUrl).origin;
+  // Before the notification core, instance-slot emails carried one version-1 link per slot, all of
+  // one notification: each must still open its own slot, whichever of them adopted the record.
+  const legacySlot = ({ legacy }: VerifiedLink) =>
+    legacy?.solutionInstanceId && legacy.externalAuthId ? { id: legacy.solutionInstanceId, name: 'this integration', externalId: legacy.externalAuthId } : undefined;
   return {
-    landing(record: NotificationRecord): Landing {
+    landing(record: NotificationRecord, link: VerifiedLink): Landing {
       const context = trayContext(record);
       const service = context.serviceName || 'your account';
-      const slots = options.mode === 'instance-slot' ? context.instances : [];
+      const own = legacySlot(link);
+      const slots = options.mode === 'instance-slot' && !own ? context.instances : [];
+      const named = own && context.instances.find((i) => i.id === own.id && i.externalId === own.externalId);
       return {
         service,
         account: context.authenticationName,
         items: [...new Set(context.instances.map((i) => i.name))],
-        buttons: slots.length > 0 ? slots.map((i, n) => ({ label: `Reconnect ${i.name}`, choice: String(n) })) : [{ label: `Reconnect ${service}` }],
+        buttons: slots.length > 0 ? slots.map((i, n) => ({ label: `Reconnect ${i.name}`, choice: String(n) })) : [{ label: `Reconnect ${named ? named.name : service}` }],
       };
     },
 
-    async act(record: NotificationRecord, choice: string | undefined): Promise<LinkOutcome> {
+    async act(record: NotificationRecord, choice: string | undefined, link: VerifiedLink): Promise<LinkOutcome> {
       const ids = trayIds(record);
       if (!ids) return { kind: 'refused', reason: 'incomplete-record', message: 'This link does not name a Tray account.' };
-      const slot = options.mode === 'instance-slot' && choice !== undefined ? trayContext(record).instances[Number(choice)] : undefined;
+      const slot = legacySlot(link) ?? (options.mode === 'instance-slot' && choice !== undefined ? trayContext(record).instances[Number(choice)] : undefined);
       try {
         const code = await options.tray().generateAuthorizationCode(ids.userId);
         const target = slot ? { authId: ids.authId, solutionInstanceId: slot.id, externalAuthId: slot.externalId } : { authId: ids.authId };
@@ -68,14 +74,14 @@ export function trayLinkAction(options: TrayLinkOptions) {
     /** A link signed before the notification core: its claims become the record the action reads. */
     async adoptLegacyLink(link: VerifiedLink): Promise<string | undefined> {
       if (!link.legacy) return undefined;
-      const { authId, userId, solutionInstanceId, externalAuthId } = link.legacy;
-      const instances = solutionInstanceId && externalAuthId ? [{ id: solutionInstanceId, name: 'this integration', externalId: externalAuthId }] : [];
+      const { authId, userId } = link.legacy;
       await options.store.open({
         id: link.notificationId,
         provider: 'tray',
         ids: { authId, userId },
         contactKey: '',
-        context: { instances },
+        // Looked at when its links expire, so it lapses like any other.
+        due: link.expiresAt,
         expiresAt: link.expiresAt,
         detail: 'link signed before the upgrade',
       });

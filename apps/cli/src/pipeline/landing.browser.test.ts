@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { createRedis, type RedisClient } from '@reauth/redis';
 import { eventually, startStack, type Stack } from './stack.js';
 
 /**
@@ -15,7 +14,6 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 let stack: Stack;
 let browser: Browser;
-let redis: RedisClient;
 let seq = 0;
 
 /** One expiring auth used by two of three instances, its contact, its webhook, and the link from its email. */
@@ -41,7 +39,7 @@ async function notification() {
 }
 
 const minted = () => stack.tray.calls.filter((c) => c.operation === 'generateAuthorizationCode').length;
-const scheduled = (id: string) => redis.zscore(`${stack.store.base}:due`, id);
+const scheduled = (id: string) => stack.client.zscore(`${stack.store.base}:due`, id);
 const state = async (id: string) => (await stack.store.get(id))?.state;
 const stepKinds = async (id: string) => (await stack.store.detail(id))?.events.map((e) => e.kind) ?? [];
 const dialogPath = (authId: string) => `${stack.tray.dialogUrl}/external/auth/edit/acme/${authId}`;
@@ -85,7 +83,6 @@ beforeAll(async () => {
   // A missing browser is a broken machine, not a reason to skip: say how to fix it.
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: install Debian's chromium (apt-get install -y chromium) or set CHROMIUM_PATH`);
   stack = await startStack({ env: { TRAY_REMINDERS: '1h,2h' } });
-  redis = createRedis({ url: stack.redis.url }, 'command', 'landing-browser-test');
   // playwright-core gives every launch a fresh temporary profile (it refuses a --user-data-dir argument).
   browser = await chromium.launch({
     executablePath: CHROMIUM,
@@ -95,7 +92,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await redis?.quit();
   await stack?.stop();
 });
 

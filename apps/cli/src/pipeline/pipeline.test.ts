@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { listDeadLetters } from '@reauth/queues';
-import { eventually, startStack, type Stack } from './stack.js';
+import { eventually, finished, startStack, type Stack } from './stack.js';
 
 let stack: Stack;
 let seq = 0;
@@ -33,14 +33,7 @@ async function accept(body: unknown): Promise<string> {
   return json.id;
 }
 
-async function finished(queue: string, id: string) {
-  return eventually(`${queue} job ${id} to finish`, async () => {
-    const job = await stack.queues.get(queue).getJob(id);
-    // finishedOn comes from the same read as returnvalue: a job read just before it finished has neither.
-    const state = job?.finishedOn ? await job.getState() : undefined;
-    return state === 'completed' || state === 'failed' ? { job: job!, state } : undefined;
-  });
-}
+const finishedIn = (queue: string, id: string) => finished(stack, queue, id);
 
 const mailsTo = (address: string) => stack.smtp.messages.filter((m) => m.to.includes(address));
 const linkIn = (text: string) => /http:\/\/reauth\.test(\/reauth\/[A-Za-z0-9_.-]+)/.exec(text)?.[1];
@@ -57,7 +50,7 @@ describe('Tray expired-auth pipeline over real HTTP, Redis and SMTP', () => {
   it('emails the contact once, naming every affected instance, including matches on later pages', async () => {
     const u = seedUser(5, [2, 4], { email: 'ada@customer.test', name: 'Ada' });
     const id = await accept(u.webhook);
-    await finished('notify', `${id}.s0`);
+    await finishedIn('notify', `${id}.s0`);
 
     const [mail, ...extra] = mailsTo('ada@customer.test');
     expect(extra).toHaveLength(0);
@@ -79,7 +72,7 @@ describe('Tray expired-auth pipeline over real HTTP, Redis and SMTP', () => {
     const again = await stack.postWebhook(u.webhook);
     expect(again.status).toBe(200);
     expect(await again.json()).toEqual({ status: 'duplicate', id });
-    await finished('notify', `${id}.s0`);
+    await finishedIn('notify', `${id}.s0`);
     expect(mailsTo('dup@customer.test')).toHaveLength(1);
     expect(await stack.queues.get('token-lookup').getJobCountByTypes('waiting', 'active', 'delayed')).toBe(0);
   });
@@ -87,7 +80,7 @@ describe('Tray expired-auth pipeline over real HTTP, Redis and SMTP', () => {
   it('skips an auth that no instance uses', async () => {
     const u = seedUser(3, [], { email: 'unused@customer.test' });
     const id = await accept(u.webhook);
-    const { job, state } = await finished('instance-mapping', id);
+    const { job, state } = await finishedIn('instance-mapping', id);
     expect(state).toBe('completed');
     expect(job.returnvalue).toMatchObject({ outcome: 'skipped', reason: 'auth-unused', scanned: 3 });
     expect(await stack.queues.get('notify').getJob(`${id}.s0`)).toBeUndefined();
@@ -110,7 +103,7 @@ describe('Tray expired-auth pipeline over real HTTP, Redis and SMTP', () => {
   it('lands on a page that mints nothing; its button 302s to the auth dialog with a fresh code; a tampered link is refused', async () => {
     const u = seedUser(1, [0], { email: 'link@customer.test' });
     const id = await accept(u.webhook);
-    await finished('notify', `${id}.s0`);
+    await finishedIn('notify', `${id}.s0`);
     const path = linkIn(mailsTo('link@customer.test')[0]?.text ?? '');
     expect(path).toBeDefined();
 
@@ -147,7 +140,7 @@ describe('Tray expired-auth pipeline over real HTTP, Redis and SMTP', () => {
   it('dead-letters a user with no contact, with the reason', async () => {
     const u = seedUser(1, [0], null);
     const id = await accept(u.webhook);
-    const { state } = await finished('notify', `${id}.s0`);
+    const { state } = await finishedIn('notify', `${id}.s0`);
     expect(state).toBe('failed');
     const entry = await eventually('the dead-letter entry', async () => (await listDeadLetters(stack.queues)).find((e) => e.jobId === `${id}.s0`));
     expect(entry).toMatchObject({ sourceQueue: 'notify', jobName: 'notification.send', attempts: 1, reason: 'no contact found for the external user id' });
@@ -164,7 +157,7 @@ describe('Tray expired-auth pipeline over real HTTP, Redis and SMTP', () => {
     stack.tray.failNext(2, 502);
     stack.tray.rateLimitNext(2);
     const id = await accept(u.webhook);
-    const { state } = await finished('notify', `${id}.s0`);
+    const { state } = await finishedIn('notify', `${id}.s0`);
     expect(state).toBe('completed');
     expect(mailsTo('flaky@customer.test')).toHaveLength(1);
     const tokenJob = await stack.queues.get('token-lookup').getJob(id);

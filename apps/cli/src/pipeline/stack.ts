@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { eventually } from '@reauth/chaos';
 import { parseConfig, queueTuning, redisTarget, type Config, type Role } from '@reauth/config';
 import { createLogger } from '@reauth/logger';
 import { createNotifications, type Notifications } from '@reauth/notification';
@@ -31,6 +32,8 @@ export interface Stack {
   queues: QueueSet;
   /** An inspection handle on the notification records. */
   store: Notifications;
+  /** A plain command connection to the stack's Redis, for reading keys directly. */
+  client: RedisClient;
   ingressUrl: string;
   webhookToken: string;
   masterToken: string;
@@ -40,10 +43,15 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
+/** What is up before reauth starts: Redis (with a plain client on it), the fakes, the parsed config, the queues. */
+export type StackBeforeStart = Pick<Stack, 'redis' | 'tray' | 'smtp' | 'contacts' | 'config' | 'queues' | 'store' | 'client'>;
+
 export interface StackOptions {
   env?: Record<string, string>;
   roles?: Role[];
   tray?: Partial<FakeTrayOptions>;
+  /** Runs before any role does, so state written here (an older version's jobs, say) meets no worker yet. */
+  beforeStart?: (stack: StackBeforeStart) => Promise<void>;
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
@@ -74,14 +82,15 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     ...options.env,
   };
   const config = parseConfig(env, roles, providerSwitches);
-  const running = await runRoles(config, roles, createLogger({ level: 'silent' }), env);
   const inspect: RedisClient = createRedis({ url: redis.url }, 'command', 'stack-inspect');
   const store = createNotifications(inspect, { prefix: config.REDIS_PREFIX, retentionDays: config.HISTORY_DAYS });
   const queues = openQueues({ target: redisTarget(config), prefix: config.REDIS_PREFIX, queues: workQueueNames, tuning: queueTuning(config) });
+  await options.beforeStart?.({ redis, tray, smtp, contacts, config, queues, store, client: inspect });
+  const running = await runRoles(config, roles, createLogger({ level: 'silent' }), env);
   const ingressUrl = running.ingressUrl ?? '';
 
   return {
-    redis, tray, smtp, contacts, config, running, queues, store, ingressUrl, webhookToken, masterToken,
+    redis, tray, smtp, contacts, config, running, queues, store, client: inspect, ingressUrl, webhookToken, masterToken,
     postWebhook(body, init = {}) {
       return fetch(`${ingressUrl}/webhooks/tray/expired-auth?token=${encodeURIComponent(init.token ?? webhookToken)}`, {
         method: 'POST',
@@ -100,4 +109,16 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   };
 }
 
-export { eventually } from '@reauth/chaos';
+export { eventually };
+
+type QueuedJob = NonNullable<Awaited<ReturnType<ReturnType<QueueSet['get']>['getJob']>>>;
+
+/** Waits for a job to complete or fail for good. */
+export function finished(stack: Pick<Stack, 'queues'>, queue: string, id: string): Promise<{ job: QueuedJob; state: 'completed' | 'failed' }> {
+  return eventually(`${queue} job ${id} to finish`, async () => {
+    const job = await stack.queues.get(queue).getJob(id);
+    // finishedOn comes from the same read as returnvalue: a job read just before it finished has neither.
+    const state = job?.finishedOn ? await job.getState() : undefined;
+    return state === 'completed' || state === 'failed' ? { job: job!, state } : undefined;
+  });
+}
