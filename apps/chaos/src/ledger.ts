@@ -7,14 +7,15 @@ export type Intended = 'email' | 'skipped' | 'no-contact' | 'unknown-user' | 'bo
 /** What the dead-letter reason says happened; anything else is a failure nobody intended. */
 export type DeadLetterKind = Exclude<Intended, 'email' | 'skipped'> | 'unintended';
 
-const deadLetterKinds: Array<[RegExp, DeadLetterKind]> = [
-  [/^no contact found for the external user id$/, 'no-contact'],
-  [/^Tray authorize: the user does not exist$/, 'unknown-user'],
-  [/^SMTP 550: .*Recipient address rejected/, 'bounce'],
-];
+/** Read from the entry's error code, never from its English message. */
+const deadLetterKinds: Record<string, DeadLetterKind> = {
+  'no-contact': 'no-contact',
+  user_does_not_exist: 'unknown-user',
+  'smtp-rejected': 'bounce',
+};
 
-export function deadLetterKind(reason: string): DeadLetterKind {
-  return deadLetterKinds.find(([pattern]) => pattern.test(reason))?.[1] ?? 'unintended';
+export function deadLetterKind(code: string | undefined): DeadLetterKind {
+  return (code !== undefined && deadLetterKinds[code]) || 'unintended';
 }
 
 export interface Ledger {
@@ -52,7 +53,7 @@ export async function buildLedger(queues: QueueSet, intended: ReadonlyMap<string
   const dead = new Map<string, DeadLetterKind>();
   for (const entry of entries) {
     const id = (entry.data as { notificationId?: string }).notificationId ?? entry.jobId;
-    dead.set(id, deadLetterKind(entry.reason));
+    dead.set(id, deadLetterKind(entry.code));
   }
   const mapping = queues.get('instance-mapping');
   const skippedIds = new Set<string>();

@@ -61,11 +61,11 @@ export function startCore(config: Config, env: Record<string, string | undefined
   const mailer = once((): Mailer => {
     mailerMade = true;
     const mail = mailSettings.parse(config);
-    return createMailer(mail.SMTP_URL, mail.MAIL_FROM);
+    return createMailer(mail.SMTP_URL, mail.MAIL_FROM, mail.SMTP_POOL_SIZE);
   });
   const core = bindModule(notificationModule, {
     store,
-    delivery: createDelivery({ redis: deps.redis, mailer, prefix: config.REDIS_PREFIX }),
+    delivery: createDelivery({ redis: deps.redis, mailer, prefix: config.REDIS_PREFIX, poolSize: config.SMTP_POOL_SIZE }),
     contacts: once(() => createContactLookup(contactSource(config))),
     signer,
     providers: runtimes,

@@ -90,7 +90,7 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
         return;
       }
       log.error(entry, 'job failed for good; dead-lettering');
-      const copy = deadLetter(queueSet, name, job).catch((dlqErr: Error) =>
+      const copy = deadLetter(queueSet, name, job, err).catch((dlqErr: Error) =>
         // The startup reconcile will copy it later; say so rather than lose the signal.
         log.error({ ...entry, err: dlqErr.message }, 'could not dead-letter now; the next start reconciles it'),
       );

@@ -52,6 +52,9 @@ export const envSchema = z.object({
   TRAY_REMINDERS: z.string().default('3d,6d').pipe(durationList()),
 
   SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
+  // Connections of the pooled transport, and so the most messages one notify process can have
+  // between "SMTP accepted" and "marked sent" (what a crash there can send twice).
+  SMTP_POOL_SIZE: int(5, 1),
   MAIL_FROM: optionalString,
   CONTACTS_URL: z
     .string()
@@ -92,4 +95,4 @@ export type Env = z.infer<typeof envSchema>;
 
 /** The settings a role cannot run without, narrowed to non-optional types (Nango style). */
 export const linkSettings = envSchema.pick({ LINK_SECRET: true }).required();
-export const mailSettings = envSchema.pick({ SMTP_URL: true, MAIL_FROM: true }).required();
+export const mailSettings = envSchema.pick({ SMTP_URL: true, MAIL_FROM: true, SMTP_POOL_SIZE: true }).required();

@@ -11,6 +11,7 @@ export interface OutgoingMail {
   messageId: string;
   /** A reminder threads under the first email: In-Reply-To and References name its Message-ID. */
   inReplyTo?: string;
+  headers?: Record<string, string>;
 }
 
 export interface Mailer {
@@ -33,11 +34,12 @@ function classify(err: unknown): Error {
   return new TransientError(summary, 'smtp-unavailable');
 }
 
-export function createMailer(smtpUrl: string, from: string): Mailer {
+/** `poolSize` (SMTP_POOL_SIZE) connections: the send window of a notify process is as wide as this. */
+export function createMailer(smtpUrl: string, from: string, poolSize = 5): Mailer {
   const transport = nodemailer.createTransport({
     url: smtpUrl,
     pool: true,
-    maxConnections: 5,
+    maxConnections: poolSize,
     // The default (100) reconnects often; a connection per 1,000 messages keeps handshakes rare.
     maxMessages: 1_000,
     connectionTimeout: 10_000,
@@ -56,6 +58,7 @@ export function createMailer(smtpUrl: string, from: string): Mailer {
           html: mail.html,
           messageId: mail.messageId,
           ...(mail.inReplyTo ? { inReplyTo: mail.inReplyTo, references: [mail.inReplyTo] } : {}),
+          ...(mail.headers ? { headers: mail.headers } : {}),
         });
         return { accepted: (info.accepted ?? []).map(String) };
       } catch (err) {

@@ -1,3 +1,5 @@
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
 import type { RedisClient } from '@reauth/redis';
 import type { Mailer, OutgoingMail } from '@reauth/email';
 import { DeferredError } from '@reauth/queues';
@@ -12,7 +14,11 @@ import { DeferredError } from '@reauth/queues';
  *   instead of sending again. No claim, no send.
  *
  * The window left open is SMTP-accepted-but-marker-not-written: a crash between two adjacent
- * awaits. The Message-ID is deterministic, so a duplicate from that window is recognisable.
+ * awaits. It is bounded: a process holds at most `poolSize` messages (its SMTP pool's connections)
+ * between "send started" and "marked sent", because claim → send → mark runs under a semaphore of
+ * that size; while a marker cannot be written its permit is held, so no further send starts. The
+ * Message-ID is deterministic and the `X-Reauth-Sender` header names the process, so a duplicate
+ * from that window is recognisable and can be tied to the process that died holding it.
  */
 export interface Delivery {
   sent(id: string, send: number): Promise<boolean>;
@@ -28,6 +34,28 @@ export interface DeliveryOptions {
   /** How long the marker write keeps trying through a Redis outage before the job may fail. */
   markForMs?: number;
   claimMs?: number;
+  /** SMTP_POOL_SIZE: how many messages may be in flight at once, and so in the window. */
+  poolSize: number;
+}
+
+/** This process, as the claim and the `X-Reauth-Sender` header name it (no secret in it). */
+export const senderId = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+
+/** At most `size` holders at once; the rest wait in order. */
+function semaphore(size: number) {
+  let free = size;
+  const waiting: Array<() => void> = [];
+  return async <T>(run: () => Promise<T>): Promise<T> => {
+    if (free > 0) free -= 1;
+    else await new Promise<void>((resolve) => waiting.push(resolve));
+    try {
+      return await run();
+    } finally {
+      const next = waiting.shift();
+      if (next) next();
+      else free += 1;
+    }
+  };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -45,6 +73,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
   const claimKey = (id: string, send: number) => `${prefix}:sending:${suffix(id, send)}`;
 
   const has = async (id: string, send: number) => (await redis.exists(markerKey(id, send))) === 1;
+  const gate = semaphore(options.poolSize);
 
   // The email has already left when this runs, so a failed write would turn a Redis blip into a
   // second email on the job's retry: keep trying for `markForMs` (a Redis restart takes seconds).
@@ -65,19 +94,23 @@ export function createDelivery(options: DeliveryOptions): Delivery {
     sent: has,
     async deliver(id, send, mail) {
       if (await has(id, send)) return false;
-      if (!(await redis.set(claimKey(id, send), String(process.pid), 'PX', claimMs, 'NX'))) {
-        throw new DeferredError(Math.max(1, await redis.pttl(claimKey(id, send))), 'another worker is sending this email');
-      }
-      // The claim and the marker are checked back to back: a marker written since the first check wins.
-      if (await has(id, send)) return false;
-      try {
-        await options.mailer().send(mail);
-      } catch (err) {
-        await redis.del(claimKey(id, send)).catch(() => undefined);
-        throw err;
-      }
-      await mark(id, send, mail.messageId);
-      return true;
+      return gate(async () => {
+        // The claim is the gate: no claim written, no send started.
+        if (!(await redis.set(claimKey(id, send), senderId, 'PX', claimMs, 'NX'))) {
+          throw new DeferredError(Math.max(1, await redis.pttl(claimKey(id, send))), 'another worker is sending this email');
+        }
+        // The claim and the marker are checked back to back: a marker written since the first check wins.
+        if (await has(id, send)) return false;
+        try {
+          await options.mailer().send({ ...mail, headers: { ...mail.headers, 'X-Reauth-Sender': senderId } });
+        } catch (err) {
+          await redis.del(claimKey(id, send)).catch(() => undefined);
+          throw err;
+        }
+        // First thing after SMTP's 250: anything before it widens the window.
+        await mark(id, send, mail.messageId);
+        return true;
+      });
     },
   };
 }

@@ -2,6 +2,7 @@ import type { Job, Queue } from 'bullmq';
 import { z } from 'zod';
 import { DEAD_LETTER_QUEUE } from './names.js';
 import type { QueueSet } from './connection.js';
+import { errorCode } from './errors.js';
 
 export const deadLetterSchema = z.object({
   sourceQueue: z.string(),
@@ -9,6 +10,8 @@ export const deadLetterSchema = z.object({
   jobId: z.string(),
   data: z.unknown(),
   reason: z.string(),
+  /** A machine-readable kind (`no-contact`, `smtp-rejected`, …): what the chaos ledger and the dashboard read, never the message. */
+  code: z.string().optional(),
   attempts: z.number().int(),
   stack: z.array(z.string()),
   failedAt: z.number(),
@@ -28,13 +31,15 @@ export function deadLetterId(sourceQueue: string, jobId: string): string {
 }
 
 /** Copies a finally-failed job into the dead-letter queue; safe to call twice for one job. */
-export async function deadLetter(queues: QueueSet, sourceQueue: string, job: Job): Promise<void> {
+export async function deadLetter(queues: QueueSet, sourceQueue: string, job: Job, error?: unknown): Promise<void> {
+  const code = errorCode(error, job.stacktrace ?? undefined);
   const entry: DeadLetterEntry = {
     sourceQueue,
     jobName: job.name,
     jobId: String(job.id),
     data: job.data,
     reason: job.failedReason ?? 'unknown',
+    ...(code ? { code } : {}),
     attempts: job.attemptsMade,
     stack: job.stacktrace ?? [],
     failedAt: job.finishedOn ?? Date.now(),
