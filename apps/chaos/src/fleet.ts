@@ -4,11 +4,15 @@ import { startReauth, type ReauthProcess } from './processes.js';
 /** The reauth processes of a chaos run: one ingress, N per worker role, and what was done to them. */
 export class Fleet {
   readonly processes = new Map<string, ReauthProcess>();
-  readonly kills: Array<{ role: string; at: number }> = [];
+  readonly kills: Array<{ role: string; pid: number; at: number }> = [];
   private ingress: ReauthProcess | undefined;
   private seq = 0;
 
-  constructor(private readonly env: Record<string, string>) {}
+  /** `spare`: roles never SIGKILLed (`--no-notify-kills` spares notify). */
+  constructor(
+    private readonly env: Record<string, string>,
+    private readonly spare: readonly string[] = [],
+  ) {}
 
   private launch(roles: string[]): ReauthProcess {
     const name = `${roles.join(',')}#${(this.seq += 1)}`;
@@ -25,10 +29,10 @@ export class Fleet {
 
   /** SIGKILL a random worker and start a replacement for its role. */
   async killOne(): Promise<void> {
-    const workers = [...this.processes.values()].filter((p) => p.running && p !== this.ingress);
+    const workers = [...this.processes.values()].filter((p) => p.running && p !== this.ingress && !p.roles.some((r) => this.spare.includes(r)));
     const victim = workers[Math.floor(Math.random() * workers.length)];
     if (!victim) return;
-    this.kills.push({ role: victim.roles.join(','), at: Date.now() });
+    this.kills.push({ role: victim.roles.join(','), pid: victim.pid, at: Date.now() });
     await victim.kill();
     this.processes.delete(victim.name);
     await this.launch([...victim.roles]).ready;

@@ -12,6 +12,6 @@ export { startHttpProxy, type HttpProxy, type Exchange, type CannedAnswer } from
 export { dumpRedis, readAof } from './redis-dump.js';
 export { waitForQuiescence, pendingJobs, eventually } from './quiescence.js';
 export { addUser, addAuth, type UserFixture, type AuthFixture } from './fixtures.js';
-export { runChaos, chaosPassed, type ChaosOptions, type ChaosReport } from './chaos.js';
+export { runChaos, chaosFailures, verdict, type ChaosOptions, type ChaosReport } from './chaos.js';
 export { buildLedger, deadLetterKind, type Ledger, type Intended } from './ledger.js';
 export { formatReport } from './report.js';

@@ -3,10 +3,15 @@ import { workQueueNames } from '@reauth/worker';
 
 const unfinished = ['waiting', 'active', 'delayed', 'prioritized', 'waiting-children'] as const;
 
-/** Jobs not yet completed or failed, over every work queue; undefined while Redis cannot answer. */
+/**
+ * Jobs not yet completed or failed, over every work queue; undefined while Redis cannot answer.
+ * A job scheduler (the reminders tick) always holds its next run: those are not work left.
+ */
 export async function pendingJobs(queues: QueueSet): Promise<number | undefined> {
   try {
-    const counts = await Promise.all(workQueueNames.map((name) => queues.get(name).getJobCountByTypes(...unfinished)));
+    const counts = await Promise.all(
+      workQueueNames.map(async (name) => (await queues.get(name).getJobCountByTypes(...unfinished)) - (await queues.get(name).getJobSchedulersCount())),
+    );
     return counts.reduce((a, b) => a + b, 0);
   } catch {
     return undefined;

@@ -13,7 +13,7 @@ export function formatReport(r: ChaosReport): string {
     row('webhook deliveries (duplicates included)', r.deliveries, `answered "duplicate": ${r.answeredDuplicate}; needed a retry (503/refused): ${r.retriedDeliveries}`),
     row('accepted (distinct notifications)', l.accepted, r.inconsistentIds ? `${r.inconsistentIds} auths got two different ids!` : ''),
     row('emails sent (unique Message-IDs)', l.uniqueEmails),
-    row('duplicate emails', l.duplicateEmails, `inside the stated window: ${r.duplicatesInWindow}`),
+    row('duplicate emails', l.duplicateEmails, `tied to a notify SIGKILL: ${r.explainedDuplicates}; unexplained: ${r.unexplainedDuplicates}`),
     row('skipped by design (auth used by no instance)', l.skipped),
     row('in dead-letter queue', l.deadLettered),
     row('  no-contact (no address in the directory)', l.deadLetterKinds['no-contact']),
@@ -29,7 +29,7 @@ export function formatReport(r: ChaosReport): string {
     `  final SIGTERM: ${r.cleanExits[0]}/${r.cleanExits[1]} processes exited 0`,
     ...r.duplicates.slice(0, 10).map(
       (d) =>
-        `  duplicate ${d.id}: copies at +${d.copiesAt.join(', +')} ms; nearest notify SIGKILL at ${d.nearestNotifyKill === undefined ? 'none' : `+${d.nearestNotifyKill} ms`}; ${d.stalled ? 'taken over from a dead process' : 'NOT a takeover'}`,
+        `  duplicate ${d.id}: copies at +${d.copies.map((c) => c.at).join(', +')} ms from ${d.copies.map((c) => c.sender).join(', ')}; ${d.killedSender === undefined ? 'NOT tied to a notify SIGKILL' : `first sender pid ${d.killedSender} was SIGKILLed`}`,
     ),
     ...(l.lostIds.length ? [`  lost ids: ${l.lostIds.slice(0, 10).join(', ')}`] : []),
     ...(l.misrouted.length ? [`  misrouted: ${l.misrouted.slice(0, 10).map((m) => `${m.id} ${m.intended}->${m.actual}`).join(', ')}`] : []),
