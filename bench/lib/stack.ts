@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,9 +9,7 @@ import {
   parseConfig,
   queueTuning,
   redisTarget,
-  startFakeTray,
-  startRedisServer,
-  startSmtpCapture,
+  startLocalWorld,
   type Config,
   type FakeTray,
   type QueueSet,
@@ -72,31 +70,13 @@ process.on('exit', () =>
 
 export async function startStack(options: StackOptions): Promise<Stack> {
   const dir = mkdtempSync(join(tmpdir(), 'reauth-bench-'));
-  const redis = await startRedisServer({ dir: join(dir, 'redis'), appendonly: true });
-  live.set(redis, dir);
-  const masterToken = randomBytes(24).toString('hex');
-  const tray = await startFakeTray({ masterToken, embeddedId: 'bench', rateLimit: options.trayRateLimit });
-  const smtp = await startSmtpCapture();
   const contactsFile = join(dir, 'contacts.json');
   writeFileSync(contactsFile, '{}');
+  const world = await startLocalWorld({ redis: { dir: join(dir, 'redis'), appendonly: true }, tray: { embeddedId: 'bench', rateLimit: options.trayRateLimit }, contactsFile });
+  const { redis, tray, smtp } = world;
+  live.set(redis, dir);
 
-  const env: Record<string, string> = {
-    NODE_ENV: 'production',
-    LOG_LEVEL: 'warn',
-    REDIS_URL: redis.url,
-    REDIS_PREFIX: 'reauth',
-    WEBHOOK_TOKEN: randomBytes(16).toString('hex'),
-    TRAY_GRAPHQL_URL: tray.url,
-    TRAY_DIALOG_URL: tray.dialogUrl,
-    TRAY_MASTER_TOKEN: masterToken,
-    TRAY_EMBEDDED_ID: 'bench',
-    SMTP_URL: smtp.url,
-    MAIL_FROM: 'reauth bench <reauth@bench.test>',
-    CONTACTS_FILE: contactsFile,
-    LINK_SECRET: randomBytes(32).toString('hex'),
-    SHUTDOWN_TIMEOUT_MS: '2000',
-    ...options.env,
-  };
+  const env: Record<string, string> = { ...world.env, NODE_ENV: 'production', LOG_LEVEL: 'warn', REDIS_PREFIX: 'reauth', SHUTDOWN_TIMEOUT_MS: '2000', ...options.env };
   const config = parseConfig(env, [], []);
   const redisClient = createRedis({ url: redis.url }, 'command', 'reauth-bench');
   let queues: Promise<QueueSet> | undefined;
@@ -174,8 +154,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     async close() {
       await (await queues)?.close();
       await redisClient.quit();
-      await Promise.all([tray.close(), smtp.close()]);
-      await redis.stop();
+      await world.stop();
       live.delete(redis);
       rmSync(dir, { recursive: true, force: true });
     },

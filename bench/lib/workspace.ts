@@ -9,6 +9,7 @@ export { renderEmail } from '../../packages/email/src/index.js';
 export {
   startContactsServer,
   startFakeTray,
+  startLocalWorld,
   startRedisServer,
   startSmtpCapture,
   type FakeTray,

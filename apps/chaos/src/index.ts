@@ -10,7 +10,8 @@ export { startWorld, type World, type WorldOptions, type Secrets } from './world
 export { deliverWebhook, WebhookRejectedError, type Delivery } from './webhooks.js';
 export { startHttpProxy, type HttpProxy, type Exchange, type CannedAnswer } from './http-proxy.js';
 export { dumpRedis, readAof } from './redis-dump.js';
-export { waitForQuiescence, pendingJobs, eventually } from './quiescence.js';
+export { waitForQuiescence, pendingJobs } from './quiescence.js';
+export { eventually } from '@reauth/testkit';
 export { addUser, addAuth, type UserFixture, type AuthFixture } from './fixtures.js';
 export { runChaos, chaosFailures, verdict, type ChaosOptions, type ChaosReport } from './chaos.js';
 export { buildLedger, deadLetterKind, type Ledger, type Intended } from './ledger.js';

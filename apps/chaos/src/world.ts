@@ -4,18 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openQueues, type QueueSet } from '@reauth/queues';
 import { createRedis, freePort, type RedisClient } from '@reauth/redis';
-import {
-  startContactsServer,
-  startFakeTray,
-  startRedisServer,
-  startSmtpCapture,
-  type ContactsServer,
-  type FakeTray,
-  type FakeTrayOptions,
-  type RedisServer,
-  type SmtpCapture,
-  type SmtpCaptureOptions,
-} from '@reauth/testkit';
+import { startLocalWorld, type ContactsServer, type FakeTray, type FakeTrayOptions, type RedisServer, type SmtpCapture, type SmtpCaptureOptions } from '@reauth/testkit';
 import { workQueueNames } from '@reauth/worker';
 
 export interface Secrets {
@@ -56,34 +45,17 @@ export interface WorldOptions {
 const hex = (bytes: number) => randomBytes(bytes).toString('hex');
 
 export async function startWorld(options: WorldOptions = {}): Promise<World> {
-  const secrets: Secrets = {
-    masterToken: `master-${hex(16)}`,
-    webhookToken: `hook-${hex(16)}`,
-    linkSecret: `link-${hex(24)}`,
-    smtpUser: `smtp-user-${hex(4)}`,
-    smtpPass: `smtp-pass-${hex(12)}`,
-  };
+  const smtpAuth = { user: `smtp-user-${hex(4)}`, pass: `smtp-pass-${hex(12)}` };
   const redisDir = mkdtempSync(join(tmpdir(), 'reauth-redis-'));
-  const redis = await startRedisServer({ dir: redisDir, appendonly: true });
-  const tray = await startFakeTray({ masterToken: secrets.masterToken, embeddedId: 'acme', ...options.tray });
-  const smtp = await startSmtpCapture({ ...options.smtp, user: secrets.smtpUser, pass: secrets.smtpPass });
-  const contacts = await startContactsServer();
+  const local = await startLocalWorld({ redis: { dir: redisDir, appendonly: true }, ...(options.tray ? { tray: options.tray } : {}), smtp: { ...options.smtp, ...smtpAuth } });
+  const { redis, tray, smtp, contacts } = local;
+  const secrets: Secrets = { ...local.secrets, smtpUser: smtpAuth.user, smtpPass: smtpAuth.pass };
   const ingressPort = await freePort();
   const ingressUrl = `http://127.0.0.1:${ingressPort}`;
   const env: Record<string, string> = {
+    ...local.env,
     NODE_ENV: 'test',
-    REDIS_URL: redis.url,
     PORT: String(ingressPort),
-    PUBLIC_URL: 'http://reauth.test',
-    WEBHOOK_TOKEN: secrets.webhookToken,
-    TRAY_GRAPHQL_URL: tray.url,
-    TRAY_DIALOG_URL: tray.dialogUrl,
-    TRAY_MASTER_TOKEN: secrets.masterToken,
-    TRAY_EMBEDDED_ID: 'acme',
-    SMTP_URL: smtp.url,
-    MAIL_FROM: 'Acme Integrations <integrations@acme.test>',
-    CONTACTS_URL: contacts.urlTemplate,
-    LINK_SECRET: secrets.linkSecret,
     JOB_ATTEMPTS: '8',
     JOB_BACKOFF_MS: '100',
     // Long enough that a busy 2-core machine never loses a live lock, short enough for quick recovery.
@@ -103,8 +75,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
     async stop() {
       await queues.close();
       await redisClient.quit().catch(() => redisClient.disconnect());
-      await Promise.all([tray.close(), smtp.close(), contacts.close()]);
-      await redis.stop();
+      await local.stop();
       rmSync(redisDir, { recursive: true, force: true });
     },
   };

@@ -6,17 +6,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext } from 'playwright-core';
-import {
-  startContactsServer,
-  startFakeTray,
-  startRedisServer,
-  startSmtpCapture,
-  waitForReady,
-  type ContactsServer,
-  type FakeTray,
-  type RedisServer,
-  type SmtpCapture,
-} from '@reauth/testkit';
+import { eventually, startLocalWorld, waitForReady, type LocalWorld } from '@reauth/testkit';
 import { freePort } from '@reauth/redis';
 
 /**
@@ -30,24 +20,12 @@ const repo = fileURLToPath(new URL('../../../', import.meta.url));
 const password = `pw-${randomBytes(12).toString('hex')}`;
 const auth = { authentication_name: "Ada's Salesforce", service_name: 'salesforce', user_id: 'user-ada', authId: 'auth-ada-salesforce', external_user_id: 'ext-ada' };
 
-let redis: RedisServer;
-let tray: FakeTray;
-let smtp: SmtpCapture;
-let contacts: ContactsServer;
+let world: LocalWorld;
 let reauth: ChildProcess;
 let browser: Browser;
 const urls: { ingress?: string; dashboard?: string } = {};
 const output: string[] = [];
 
-async function until<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; reauth output:\n${output.slice(-20).join('\n')}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 const api = (path: string, init: RequestInit = {}) =>
   fetch(`${urls.dashboard}${path}`, { ...init, headers: { authorization: `Basic ${Buffer.from(`admin:${password}`).toString('base64')}`, ...init.headers } });
@@ -56,12 +34,11 @@ beforeAll(async () => {
   // A missing browser is a broken machine, not a reason to skip: say how to fix it.
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: install Debian's chromium (apt-get install -y chromium) or set CHROMIUM_PATH`);
 
-  const masterToken = randomBytes(16).toString('hex');
-  [redis, tray, smtp, contacts] = await Promise.all([startRedisServer(), startFakeTray({ masterToken, embeddedId: 'acme' }), startSmtpCapture(), startContactsServer()]);
+  world = await startLocalWorld();
+  const { tray } = world;
   tray.addUser({ id: auth.user_id, externalUserId: auth.external_user_id, name: 'Ada' });
   tray.addInstance({ id: 'si-1', name: 'Nightly CRM sync', owner: auth.user_id, authValues: [{ externalId: 'crm', authId: auth.authId }] });
 
-  const webhookToken = randomBytes(16).toString('hex');
   const [port, adminPort] = await Promise.all([freePort(), freePort()]);
   urls.ingress = `http://127.0.0.1:${port}`;
   urls.dashboard = `http://127.0.0.1:${adminPort}`;
@@ -69,22 +46,12 @@ beforeAll(async () => {
     cwd: repo,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {
+      ...world.env,
       PATH: process.env.PATH ?? '',
       LOG_LEVEL: 'info',
-      REDIS_URL: redis.url,
       PORT: String(port),
       ADMIN_PORT: String(adminPort),
       ADMIN_PASSWORD: password,
-      PUBLIC_URL: 'http://reauth.test',
-      WEBHOOK_TOKEN: webhookToken,
-      TRAY_GRAPHQL_URL: tray.url,
-      TRAY_DIALOG_URL: tray.dialogUrl,
-      TRAY_MASTER_TOKEN: masterToken,
-      TRAY_EMBEDDED_ID: 'acme',
-      SMTP_URL: smtp.url,
-      MAIL_FROM: 'Acme <integrations@acme.test>',
-      CONTACTS_URL: contacts.urlTemplate,
-      LINK_SECRET: randomBytes(32).toString('hex'),
       JOB_BACKOFF_MS: '50',
     },
   });
@@ -93,10 +60,10 @@ beforeAll(async () => {
   // Both answer from one process-wide readiness: Redis ready and every worker running.
   await Promise.all([waitForReady(`${urls.ingress}/readyz`, 30_000), waitForReady(`${urls.dashboard}/readyz`, 30_000)]);
 
-  const res = await fetch(`${urls.ingress}/webhooks/tray/expired-auth?token=${webhookToken}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(auth) });
+  const res = await fetch(`${urls.ingress}/webhooks/tray/expired-auth?token=${world.secrets.webhookToken}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(auth) });
   expect(res.status).toBe(200);
   // No contact for Ada yet: the notify stage fails for good and the job is dead-lettered.
-  await until('the dead-letter entry', async () => ((await (await api('/api/dead-letter')).json()) as { items: unknown[] }).items.length === 1);
+  await eventually('the dead-letter entry', async () => ((await (await api('/api/dead-letter')).json()) as { items: unknown[] }).items.length === 1);
 
   // playwright-core gives every launch a fresh temporary profile (it refuses a --user-data-dir argument).
   browser = await chromium.launch({
@@ -112,8 +79,7 @@ afterAll(async () => {
     reauth.kill('SIGTERM');
     await exited;
   }
-  await Promise.all([tray?.close(), smtp?.close(), contacts?.close()]);
-  await redis?.stop();
+  await world?.stop();
 });
 
 describe('the dashboard in a browser', () => {
@@ -163,14 +129,14 @@ describe('the dashboard in a browser', () => {
       }
 
       // Ada's contact exists now; replay from the timeline.
-      contacts.set(auth.external_user_id, { email: 'ada@customer.test', name: 'Ada' });
+      world.contacts.set(auth.external_user_id, { email: 'ada@customer.test', name: 'Ada' });
       await page.goBack();
       await page.getByRole('button', { name: 'Replay' }).click();
       await page.waitForURL(/\/notifications\/tray-/);
-      const [mail] = await smtp.waitFor(1, 20_000);
+      const [mail] = await world.smtp.waitFor(1, 20_000);
       expect(mail?.to).toEqual(['ada@customer.test']);
 
-      const steps = await until('the replayed notification to be sent', async () => {
+      const steps = await eventually('the replayed notification to be sent', async () => {
         await page.reload();
         const kinds = await page.locator('table.timeline tbody tr td:nth-child(2)').allTextContents();
         return kinds.includes('email-sent') ? kinds : undefined;

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { openQueues, type QueueSet } from '@reauth/queues';
-import { startContactsServer, startFakeTray, startRedisServer, startSmtpCapture, waitForReady, type ContactsServer, type FakeTray, type RedisServer, type SmtpCapture } from '@reauth/testkit';
+import { startLocalWorld, waitForReady, type LocalWorld } from '@reauth/testkit';
 import { freePort } from '@reauth/redis';
 import { enqueueExpiredAuth } from '@reauth/tray';
 import { sourceCommand, startNode, type Child, type LogLine } from './child-process.js';
@@ -15,10 +15,7 @@ const AUTHS_PER_USER = 10;
 const NOTIFICATIONS = USERS * AUTHS_PER_USER;
 
 const prefix = `scale-${randomBytes(4).toString('hex')}`;
-let redis: RedisServer;
-let tray: FakeTray;
-let smtp: SmtpCapture;
-let contacts: ContactsServer;
+let world: LocalWorld;
 let queues: QueueSet;
 let feeder: Child;
 let notifiers: Child[] = [];
@@ -26,13 +23,8 @@ let notifiers: Child[] = [];
 const sent = (line: LogLine) => line.msg === 'notice sent';
 
 beforeAll(async () => {
-  const masterToken = randomBytes(16).toString('hex');
-  [redis, tray, smtp, contacts] = await Promise.all([
-    startRedisServer(),
-    startFakeTray({ masterToken, embeddedId: 'acme-scale' }),
-    startSmtpCapture(),
-    startContactsServer(),
-  ]);
+  world = await startLocalWorld({ tray: { embeddedId: 'acme-scale' } });
+  const { tray, contacts } = world;
   for (let u = 0; u < USERS; u += 1) {
     tray.addUser({ id: `user-${u}`, externalUserId: `ext-${u}`, name: `User ${u}` });
     contacts.set(`ext-${u}`, { email: `user${u}@example.com` });
@@ -40,34 +32,20 @@ beforeAll(async () => {
       tray.addInstance({ id: `si-${u}-${a}`, name: `Sync ${u}.${a}`, owner: `user-${u}`, authValues: [{ externalId: 'external_crm', authId: `auth-${u}-${a}` }] });
     }
   }
-  const env = {
-    LOG_LEVEL: 'info',
-    REDIS_URL: redis.url,
-    REDIS_PREFIX: prefix,
-    TRAY_GRAPHQL_URL: tray.url,
-    TRAY_DIALOG_URL: tray.dialogUrl,
-    TRAY_MASTER_TOKEN: masterToken,
-    TRAY_EMBEDDED_ID: 'acme-scale',
-    SMTP_URL: smtp.url,
-    MAIL_FROM: 'reauth <reauth@localhost>',
-    CONTACTS_URL: contacts.urlTemplate,
-    LINK_SECRET: randomBytes(32).toString('hex'),
-    JOB_BACKOFF_MS: '200',
-  };
+  const env = { ...world.env, LOG_LEVEL: 'info', REDIS_PREFIX: prefix, JOB_BACKOFF_MS: '200' };
   const ports = await Promise.all(Array.from({ length: NOTIFY_PROCESSES + 1 }, () => freePort()));
   const metrics = (i: number) => ({ METRICS_PORT: String(ports[i]) });
   feeder = startNode(sourceCommand('token-lookup,instance-mapping'), { ...env, ...metrics(0) });
   // A small concurrency per process, so no one process can take the whole backlog at once.
   notifiers = Array.from({ length: NOTIFY_PROCESSES }, (_, i) => startNode(sourceCommand('notify'), { ...env, ...metrics(i + 1), WORKER_CONCURRENCY: '2' }));
   await Promise.all(ports.map((port) => waitForReady(`http://127.0.0.1:${port}/readyz`, 30_000)));
-  queues = openQueues({ target: { url: redis.url }, prefix, queues: workQueueNames, tuning: { attempts: 3, backoffMs: 200 } });
+  queues = openQueues({ target: { url: world.redis.url }, prefix, queues: workQueueNames, tuning: { attempts: 3, backoffMs: 200 } });
 });
 
 afterAll(async () => {
   await Promise.all([feeder, ...notifiers].filter(Boolean).map((c) => c.stop()));
   await queues?.close();
-  await Promise.all([tray?.close(), smtp?.close(), contacts?.close()]);
-  await redis?.stop();
+  await world?.stop();
 });
 
 describe(`${NOTIFY_PROCESSES} notify processes`, () => {
@@ -80,7 +58,7 @@ describe(`${NOTIFY_PROCESSES} notify processes`, () => {
       }
     }
 
-    await smtp.waitFor(NOTIFICATIONS, 45_000);
+    await world.smtp.waitFor(NOTIFICATIONS, 45_000);
     // The log line follows SMTP's answer; wait for every process to have written its lines.
     const deadline = Date.now() + 10_000;
     const sentLines = () =>
@@ -97,7 +75,7 @@ describe(`${NOTIFY_PROCESSES} notify processes`, () => {
 
     // (b) nothing twice: one email per notification (counted once every log line is in), one
     // sending process per job ...
-    const emails = smtp.messages;
+    const emails = world.smtp.messages;
     expect(emails).toHaveLength(NOTIFICATIONS);
     expect(new Set(emails.map((m) => m.messageId)).size).toBe(NOTIFICATIONS);
     expect(lines).toHaveLength(NOTIFICATIONS);

@@ -1,21 +1,8 @@
-import { randomBytes } from 'node:crypto';
-import { eventually } from '@reauth/chaos';
 import { parseConfig, queueTuning, redisTarget, type Config, type Role } from '@reauth/config';
 import { createLogger } from '@reauth/logger';
 import { createNotifications, type Notifications } from '@reauth/notification';
 import { openQueues, type QueueSet } from '@reauth/queues';
-import {
-  pressButton,
-  startContactsServer,
-  startFakeTray,
-  startRedisServer,
-  startSmtpCapture,
-  type ContactsServer,
-  type FakeTray,
-  type FakeTrayOptions,
-  type RedisServer,
-  type SmtpCapture,
-} from '@reauth/testkit';
+import { eventually, pressButton, startLocalWorld, type ContactsServer, type FakeTray, type FakeTrayOptions, type RedisServer, type SmtpCapture } from '@reauth/testkit';
 import { createRedis, type RedisClient } from '@reauth/redis';
 import { runRoles, type RunningRoles } from '../process.js';
 import { providerSwitches, workQueueNames } from '@reauth/worker';
@@ -55,32 +42,11 @@ export interface StackOptions {
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
-  const masterToken = `master-${randomBytes(16).toString('hex')}`;
-  const webhookToken = `hook-${randomBytes(16).toString('hex')}`;
-  const redis = await startRedisServer();
-  const tray = await startFakeTray({ masterToken, embeddedId: 'acme', ...options.tray });
-  const smtp = await startSmtpCapture();
-  const contacts = await startContactsServer();
+  const world = await startLocalWorld({ ...(options.tray ? { tray: options.tray } : {}) });
+  const { redis, tray, smtp, contacts } = world;
+  const { masterToken, webhookToken } = world.secrets;
   const roles = options.roles ?? ['ingress', 'token-lookup', 'instance-mapping', 'notify', 'reminders'];
-  const env = {
-    LOG_LEVEL: 'silent',
-    REDIS_URL: redis.url,
-    PORT: '0',
-    PUBLIC_URL: 'http://reauth.test',
-    WEBHOOK_TOKEN: webhookToken,
-    TRAY_GRAPHQL_URL: tray.url,
-    TRAY_DIALOG_URL: tray.dialogUrl,
-    TRAY_MASTER_TOKEN: masterToken,
-    TRAY_EMBEDDED_ID: 'acme',
-    TRAY_PAGE_SIZE: '2',
-    SMTP_URL: smtp.url,
-    MAIL_FROM: 'Acme <integrations@acme.test>',
-    CONTACTS_URL: contacts.urlTemplate,
-    LINK_SECRET: randomBytes(32).toString('hex'),
-    JOB_BACKOFF_MS: '50',
-    JOB_ATTEMPTS: '5',
-    ...options.env,
-  };
+  const env = { ...world.env, LOG_LEVEL: 'silent', PORT: '0', TRAY_PAGE_SIZE: '2', JOB_BACKOFF_MS: '50', JOB_ATTEMPTS: '5', ...options.env };
   const config = parseConfig(env, roles, providerSwitches);
   const inspect: RedisClient = createRedis({ url: redis.url }, 'command', 'stack-inspect');
   const store = createNotifications(inspect, { prefix: config.REDIS_PREFIX, retentionDays: config.HISTORY_DAYS });
@@ -103,8 +69,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       await running.stop();
       await queues.close();
       await inspect.quit();
-      await Promise.all([tray.close(), smtp.close(), contacts.close()]);
-      await redis.stop();
+      await world.stop();
     },
   };
 }
