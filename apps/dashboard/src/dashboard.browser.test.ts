@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext } from 'playwright-core';
-import { eventually, startLocalWorld, waitForReady, type LocalWorld } from '@reauth/testkit';
+import { type Browser, type BrowserContext } from 'playwright-core';
+import { eventually, startLocalWorld, waitForReady, type LocalWorld, launchChromium } from '@reauth/testkit';
 import { freePort } from '@reauth/redis';
 
 /**
@@ -15,7 +15,6 @@ import { freePort } from '@reauth/redis';
  * driven by playwright-core) logs in, finds it in Bull Board and in the history, and replays it.
  * UPDATE_SCREENSHOT=1 also writes docs/dashboard.png and docs/dashboard-history.png.
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const repo = fileURLToPath(new URL('../../../', import.meta.url));
 const password = `pw-${randomBytes(12).toString('hex')}`;
 const auth = { authentication_name: "Ada's Salesforce", service_name: 'salesforce', user_id: 'user-ada', authId: 'auth-ada-salesforce', external_user_id: 'ext-ada' };
@@ -31,8 +30,6 @@ const api = (path: string, init: RequestInit = {}) =>
   fetch(`${urls.dashboard}${path}`, { ...init, headers: { authorization: `Basic ${Buffer.from(`admin:${password}`).toString('base64')}`, ...init.headers } });
 
 beforeAll(async () => {
-  // A missing browser is a broken machine, not a reason to skip: say how to fix it.
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: install Debian's chromium (apt-get install -y chromium) or set CHROMIUM_PATH`);
 
   world = await startLocalWorld();
   const { tray } = world;
@@ -65,11 +62,7 @@ beforeAll(async () => {
   // No contact for Ada yet: the notify stage fails for good and the job is dead-lettered.
   await eventually('the dead-letter entry', async () => ((await (await api('/api/dead-letter')).json()) as { items: unknown[] }).items.length === 1);
 
-  // playwright-core gives every launch a fresh temporary profile (it refuses a --user-data-dir argument).
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {

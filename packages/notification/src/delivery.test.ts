@@ -2,19 +2,16 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import type { Mailer, OutgoingMail } from '@reauth/email';
 import { DeferredError } from '@reauth/queues';
-import { createRedis, startRedisServer, type RedisClient, type RedisServer } from '@reauth/redis';
+import { startRedisWithClient, type RedisClient } from '@reauth/redis';
 import { createDelivery, senderId } from './index.js';
 
-let server: RedisServer;
+let test: Awaited<ReturnType<typeof startRedisWithClient>>;
 let redis: RedisClient;
 beforeAll(async () => {
-  server = await startRedisServer();
-  redis = createRedis({ url: server.url }, 'command');
+  test = await startRedisWithClient();
+  redis = test.client;
 });
-afterAll(async () => {
-  await redis?.quit();
-  await server?.stop();
-});
+afterAll(() => test?.stop());
 
 /** A mailer whose sends finish only when the test says so: the window between "accepted" and "marked" held open. */
 function heldMailer() {

@@ -2,19 +2,16 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { createLogger } from '@reauth/logger';
 import type { ProcessorContext } from '@reauth/queues';
-import { createRedis, startRedisServer, type RedisClient, type RedisServer } from '@reauth/redis';
+import { startRedisWithClient, type RedisClient } from '@reauth/redis';
 import { createNotifications, notificationModule, type NotificationDeps, type ProviderRuntime } from './index.js';
 
-let server: RedisServer;
+let test: Awaited<ReturnType<typeof startRedisWithClient>>;
 let redis: RedisClient;
 beforeAll(async () => {
-  server = await startRedisServer();
-  redis = createRedis({ url: server.url }, 'command');
+  test = await startRedisWithClient();
+  redis = test.client;
 });
-afterAll(async () => {
-  await redis?.quit();
-  await server?.stop();
-});
+afterAll(() => test?.stop());
 
 describe('the reminder tick', () => {
   it('hands each due notice to notify under its deterministic job id, and lapses what expired', async () => {

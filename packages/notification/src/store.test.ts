@@ -1,20 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
-import { createRedis, startRedisServer, type RedisClient, type RedisServer } from '@reauth/redis';
+import { startRedisWithClient, type RedisClient } from '@reauth/redis';
 import { createNotifications, type Notifications, type OpenInput } from './index.js';
 
 const DAY = 86_400_000;
-let server: RedisServer;
+let test: Awaited<ReturnType<typeof startRedisWithClient>>;
 let redis: RedisClient;
-
 beforeAll(async () => {
-  server = await startRedisServer();
-  redis = createRedis({ url: server.url }, 'command');
+  test = await startRedisWithClient();
+  redis = test.client;
 });
-afterAll(async () => {
-  await redis?.quit();
-  await server?.stop();
-});
+afterAll(() => test?.stop());
 
 const fresh = (now?: () => number): Notifications => createNotifications(redis, { prefix: `t${randomUUID().slice(0, 8)}`, retentionDays: 30, ...(now ? { now } : {}) });
 const input = (id: string, over: Partial<OpenInput> = {}): OpenInput => ({

@@ -3,5 +3,5 @@
  * worker flavour) and the embedded `redis-server` that local runs, the demo and the tests start.
  */
 export { createRedis, whenReady, type RedisClient, type RedisRole, type RedisTarget } from './connection.js';
-export { startRedisServer, freePort, RedisServerMissingError, type RedisServer, type RedisServerOptions } from './server.js';
+export { startRedisServer, startRedisWithClient, freePort, RedisServerMissingError, type RedisServer, type RedisServerOptions } from './server.js';
 export { defineScript, type RedisScript } from './script.js';

@@ -1,6 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { createRedis, type RedisClient } from './connection.js';
 
 export interface RedisServerOptions {
   /** Folder for AOF/RDB files; omit for a purely in-memory server. */
@@ -92,4 +93,18 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
 
   await launch();
   return { url: `redis://127.0.0.1:${port}`, port, stop, restart: launch };
+}
+
+/** A redis-server with one command connection on it, for tests of code that takes a client. */
+export async function startRedisWithClient(): Promise<{ server: RedisServer; client: RedisClient; stop(): Promise<void> }> {
+  const server = await startRedisServer();
+  const client = createRedis({ url: server.url }, 'command', 'test-client');
+  return {
+    server,
+    client,
+    async stop() {
+      await client.quit().catch(() => client.disconnect());
+      await server.stop();
+    },
+  };
 }

@@ -12,3 +12,4 @@ export { pressButton } from './landing-client.js';
 export { waitForReady } from './ready.js';
 export { startLocalWorld, type LocalWorld, type LocalWorldOptions } from './world.js';
 export { eventually } from './eventually.js';
+export { launchChromium } from './browser.js';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { existsSync } from 'node:fs';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { launchChromium } from '@reauth/testkit';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { eventually, startStack, type Stack } from './stack.js';
 
 /**
@@ -10,7 +10,6 @@ import { eventually, startStack, type Stack } from './stack.js';
  * Reminders are an hour away, so the schedule entry is there for the whole test and only an
  * ended notification loses it.
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 let stack: Stack;
 let browser: Browser;
@@ -80,14 +79,8 @@ async function withPage<T>(run: (page: Page) => Promise<T>, options?: Parameters
 }
 
 beforeAll(async () => {
-  // A missing browser is a broken machine, not a reason to skip: say how to fix it.
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: install Debian's chromium (apt-get install -y chromium) or set CHROMIUM_PATH`);
   stack = await startStack({ env: { TRAY_REMINDERS: '1h,2h' } });
-  // playwright-core gives every launch a fresh temporary profile (it refuses a --user-data-dir argument).
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {
