@@ -53,7 +53,7 @@ export async function buildLedger(queues: QueueSet, intended: ReadonlyMap<string
   const dead = new Map<string, DeadLetterKind>();
   for (const entry of entries) {
     const id = (entry.data as { notificationId?: string }).notificationId ?? entry.jobId;
-    dead.set(id, deadLetterKind(entry.code));
+    dead.set(id, deadLetterKind(entry.errorCode));
   }
   const mapping = queues.get('instance-mapping');
   const skippedIds = new Set<string>();

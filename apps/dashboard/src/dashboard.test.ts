@@ -271,7 +271,7 @@ describe('admin API', () => {
     const { entryId } = await deadLettered(w, data);
 
     const listed = await auth(request(w.server).get('/api/dead-letter')).expect(200);
-    expect(listed.body.items).toEqual([expect.objectContaining({ id: entryId, sourceQueue: 'notify', jobId: data.notificationId, reason: 'no contact found for the external user id' })]);
+    expect(listed.body.items).toEqual([expect.objectContaining({ id: entryId, sourceQueue: 'notify', jobId: data.notificationId, reason: 'no contact found for the external user id', errorCode: 'no-contact' })]);
 
     const replayed = await auth(request(w.server).post(`/api/dead-letter/${entryId}/replay`)).expect(200);
     const replayJobId = replayed.body.replayJobId as string;

@@ -86,9 +86,10 @@ export function notificationPage(n: NotificationDetail, deadLetters: ReadonlyMap
   const action = (entryId: string | undefined) => {
     const entry = entryId ? deadLetters.get(entryId) : undefined;
     if (!entry) return '';
-    if (entry.replayJobId) return html`replayed as ${jobLink(entry.sourceQueue, entry.replayJobId)}`;
-    if (readOnly) return '';
-    return html`<form method="post" action="/api/dead-letter/${encodeURIComponent(entry.id)}/replay"><button type="submit">Replay</button></form>`;
+    const code = entry.errorCode ? html`<code>${entry.errorCode}</code> ` : '';
+    if (entry.replayJobId) return html`${code}replayed as ${jobLink(entry.sourceQueue, entry.replayJobId)}`;
+    if (readOnly) return code;
+    return html`${code}<form method="post" action="/api/dead-letter/${encodeURIComponent(entry.id)}/replay"><button type="submit">Replay</button></form>`;
   };
   const resolve =
     isOpen(n.state) && !readOnly

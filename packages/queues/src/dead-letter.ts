@@ -10,8 +10,8 @@ export const deadLetterSchema = z.object({
   jobId: z.string(),
   data: z.unknown(),
   reason: z.string(),
-  /** A machine-readable kind (`no-contact`, `smtp-rejected`, …): what the chaos ledger and the dashboard read, never the message. */
-  code: z.string().optional(),
+  /** A machine-readable kind (`no-contact`, `smtp-rejected`, …): what the chaos ledger and the dashboard read, never the message. Not `code`: that name is masked as a secret (a Tray authorization code). */
+  errorCode: z.string().optional(),
   attempts: z.number().int(),
   stack: z.array(z.string()),
   failedAt: z.number(),
@@ -39,7 +39,7 @@ export async function deadLetter(queues: QueueSet, sourceQueue: string, job: Job
     jobId: String(job.id),
     data: job.data,
     reason: job.failedReason ?? 'unknown',
-    ...(code ? { code } : {}),
+    ...(code ? { errorCode: code } : {}),
     attempts: job.attemptsMade,
     stack: job.stacktrace ?? [],
     failedAt: job.finishedOn ?? Date.now(),
