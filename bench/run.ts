@@ -12,9 +12,10 @@ import { runP2, type P2Result } from './p2-pipeline.js';
 import { runP3, type P3Result } from './p3-tray-budget.js';
 import { runP4, type P4Result } from './p4-memory.js';
 import { runP5, type P5Result } from './p5-burst.js';
+import { runP6, type P6Result } from './p6-reminders.js';
 import { profileChildrenInto, repoRoot } from './lib/processes.js';
 
-const scenarios = ['p1', 'p2', 'p3', 'p4', 'p5'] as const;
+const scenarios = ['p1', 'p2', 'p3', 'p4', 'p5', 'p6'] as const;
 type Scenario = (typeof scenarios)[number];
 
 const { values } = parseArgs({
@@ -48,6 +49,7 @@ interface Results {
   p3?: P3Result;
   p4?: P4Result;
   p5?: P5Result;
+  p6?: P6Result;
 }
 const results: Results = {};
 const errors: Partial<Record<Scenario, string>> = {};
@@ -74,6 +76,7 @@ await step('p2', () => runP2(quick ? { notifications: 2_000, users: 200 } : { no
 await step('p3', () => runP3(quick ? { notifications: 300, users: 45 } : { notifications: 2_000, users: 300 }, log));
 await step('p4', () => runP4(quick ? { jobs: 10_000, checkpoint: 1_000, users: 100 } : { jobs: 100_000, checkpoint: 10_000, users: 1_000 }, log));
 await step('p5', () => runP5(quick ? { webhooks: 5_000, users: 250 } : { webhooks: 100_000, users: 5_000 }, log));
+await step('p6', () => runP6(quick ? { reminders: 100_000, sample: 2_000 } : { reminders: 1_000_000, sample: 10_000 }, log));
 
 const summary = {
   p1_vs_peer: results.p1?.vsPeer ?? null,
@@ -94,6 +97,9 @@ const summary = {
   p4_rss_growth_tuned: results.p4?.tuned.rssGrowth ?? null,
   p5_5xx: results.p5?.load.status5xx ?? null,
   p5_drain_s: results.p5?.drainSeconds ?? null,
+  p6_redis_bytes_per_reminder: results.p6?.bytesPerReminder ?? null,
+  p6_used_memory_per_reminder: results.p6?.usedMemoryPerReminder ?? null,
+  p6_bytes_per_open_notification: results.p6?.bytesPerOpenNotification ?? null,
 };
 
 /** The targets; a null value (scenario not run or failed) is neither met nor missed. */
@@ -109,6 +115,7 @@ const targets: Array<[keyof typeof summary, '>=' | '<=', number]> = [
   ['p4_redis_bytes_per_job', '<=', 1_500],
   ['p4_rss_growth', '<=', 0.1],
   ['p5_5xx', '<=', 0],
+  ['p6_redis_bytes_per_reminder', '<=', 400],
 ];
 const missed = targets
   .filter(([key, op, bound]) => {
