@@ -8,13 +8,12 @@ import { createLogger } from '@reauth/logger';
 import { DEAD_LETTER_QUEUE, queuePrefix } from '@reauth/queues';
 import { providerSwitches, workQueueNames } from '@reauth/worker';
 import { createRedis, freePort, type RedisClient } from '@reauth/redis';
-import { pressButton, startContactsServer, startFakeTray, startSmtpCapture, type ContactsServer, type FakeTray, type SmtpCapture } from '@reauth/testkit';
+import { pressButton, startLocalWorld, type LocalWorld } from '@reauth/testkit';
 import { runRoles, type RunningRoles } from '../process.js';
 import { startRedisCluster, type RedisCluster } from './redis-cluster.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'reauth-cluster-'));
 const prefix = `cluster-${randomBytes(4).toString('hex')}`;
-const webhookToken = randomBytes(16).toString('hex');
 const redisPassword = `cluster-pass-${randomBytes(12).toString('hex')}`;
 const auth = {
   authentication_name: "Ada's Salesforce",
@@ -25,40 +24,28 @@ const auth = {
 };
 
 let cluster: RedisCluster;
-let tray: FakeTray;
-let smtp: SmtpCapture;
-let contacts: ContactsServer;
+// Its own redis-server stands idle: the run below goes to the cluster.
+let world: LocalWorld;
 let running: RunningRoles | undefined;
 
 beforeAll(async () => {
-  const masterToken = randomBytes(16).toString('hex');
-  [cluster, tray, smtp, contacts] = await Promise.all([
-    startRedisCluster(dir, { password: redisPassword }),
-    startFakeTray({ masterToken, embeddedId: 'acme-cluster' }),
-    startSmtpCapture(),
-    startContactsServer({ [auth.external_user_id]: { email: 'ada@example.com', name: 'Ada Lovelace' } }),
-  ]);
+  [cluster, world] = await Promise.all([startRedisCluster(dir, { password: redisPassword }), startLocalWorld({ tray: { embeddedId: 'acme-cluster' } })]);
+  const { tray } = world;
+  world.contacts.set(auth.external_user_id, { email: 'ada@example.com', name: 'Ada Lovelace' });
   tray.addUser({ id: auth.user_id, externalUserId: auth.external_user_id, name: 'Ada Lovelace' });
   tray.addInstance({ id: 'si-1', name: 'Salesforce nightly sync', owner: auth.user_id, authValues: [{ externalId: 'external_sf', authId: auth.authId }] });
 
   const port = await freePort();
   const pipelineRoles = roles.filter((r) => r !== 'dashboard');
+  const { REDIS_URL: _single, ...local } = world.env;
   const env = {
+    ...local,
     LOG_LEVEL: 'silent',
     REDIS_CLUSTER_NODES: cluster.nodes.join(','),
     REDIS_PASSWORD: redisPassword,
     REDIS_PREFIX: prefix,
     PORT: String(port),
     PUBLIC_URL: `http://127.0.0.1:${port}`,
-    WEBHOOK_TOKEN: webhookToken,
-    TRAY_GRAPHQL_URL: tray.url,
-    TRAY_DIALOG_URL: tray.dialogUrl,
-    TRAY_MASTER_TOKEN: masterToken,
-    TRAY_EMBEDDED_ID: 'acme-cluster',
-    SMTP_URL: smtp.url,
-    MAIL_FROM: 'reauth <reauth@localhost>',
-    CONTACTS_URL: contacts.urlTemplate,
-    LINK_SECRET: randomBytes(32).toString('hex'),
     JOB_BACKOFF_MS: '200',
   };
   const config = parseConfig(env, pipelineRoles, providerSwitches);
@@ -67,7 +54,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await running?.stop();
-  await Promise.all([tray?.close(), smtp?.close(), contacts?.close()]);
+  await world?.stop();
   await cluster?.stop();
   rmSync(dir, { recursive: true, force: true });
 });
@@ -85,7 +72,7 @@ describe('on a 3-master Redis Cluster that requires a password', () => {
   });
 
   it('runs the Tray path end to end: webhook, email, link redirect to the auth dialog', async () => {
-    const res = await fetch(`${running?.ingressUrl}/webhooks/tray/expired-auth?token=${webhookToken}`, {
+    const res = await fetch(`${running?.ingressUrl}/webhooks/tray/expired-auth?token=${world.secrets.webhookToken}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(auth),
@@ -93,7 +80,7 @@ describe('on a 3-master Redis Cluster that requires a password', () => {
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ status: 'accepted' });
 
-    const [email] = await smtp.waitFor(1, 30_000);
+    const [email] = await world.smtp.waitFor(1, 30_000);
     expect(email?.to).toEqual(['ada@example.com']);
     const link = /http:\/\/127\.0\.0\.1:\d+\/reauth\/[A-Za-z0-9_.-]+/.exec(email?.text ?? '')?.[0];
     expect(link).toBeDefined();
@@ -101,7 +88,7 @@ describe('on a 3-master Redis Cluster that requires a password', () => {
     const click = await pressButton(link as string);
     expect(click.status).toBe(302);
     const dialog = click.headers.get('location') ?? '';
-    expect(dialog.startsWith(`${tray.dialogUrl}/external/auth/edit/acme-cluster/${auth.authId}?code=`)).toBe(true);
+    expect(dialog.startsWith(`${world.tray.dialogUrl}/external/auth/edit/acme-cluster/${auth.authId}?code=`)).toBe(true);
     const visit = await fetch(dialog);
     expect(visit.status).toBe(200);
   });
