@@ -1,7 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { parseConfig, roles as allRoles } from '@reauth/config';
 import { createLogger, type Logger } from '@reauth/logger';
-import { startContactsServer, startFakeTray, startRedisServer, startSmtpCapture, type CapturedMail } from '@reauth/testkit';
+import { startLocalWorld, type CapturedMail } from '@reauth/testkit';
 import { providerSwitches } from '@reauth/worker';
 import { runRoles } from './process.js';
 import { onShutdown } from './shutdown.js';
@@ -34,11 +33,9 @@ const sample = {
  */
 export async function runDemo(options: DemoOptions): Promise<Demo> {
   const log = options.log ?? createLogger({ name: 'reauth-demo', level: process.env.LOG_LEVEL ?? 'warn' });
-  const masterToken = randomBytes(24).toString('hex');
-  const redis = await startRedisServer();
-  const tray = await startFakeTray({ masterToken, embeddedId: 'acme-demo' });
-  const smtp = await startSmtpCapture();
-  const contacts = await startContactsServer({ [sample.external_user_id]: { email: 'ada@example.com', name: 'Ada Lovelace' } });
+  const world = await startLocalWorld({ tray: { embeddedId: 'acme-demo' } });
+  const { tray, smtp } = world;
+  world.contacts.set(sample.external_user_id, { email: 'ada@example.com', name: 'Ada Lovelace' });
 
   tray.addUser({ id: sample.user_id, externalUserId: sample.external_user_id, name: 'Ada Lovelace' });
   tray.addInstance({ id: 'si-1', name: 'Leads to Slack', owner: sample.user_id, authValues: [{ externalId: 'external_slack_auth', authId: 'other-auth' }] });
@@ -46,23 +43,14 @@ export async function runDemo(options: DemoOptions): Promise<Demo> {
   tray.addInstance({ id: 'si-3', name: 'Opportunities to Sheets', owner: sample.user_id, authValues: [{ externalId: 'external_sf', authId: sample.authId }] });
 
   const port = options.port ?? Number(process.env.PORT ?? 3000);
-  const webhookToken = randomBytes(16).toString('hex');
   const env = {
+    ...world.env,
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
-    REDIS_URL: redis.url,
     PORT: String(port),
     PUBLIC_URL: `http://localhost:${port}`,
-    WEBHOOK_TOKEN: webhookToken,
-    TRAY_GRAPHQL_URL: tray.url,
-    TRAY_DIALOG_URL: tray.dialogUrl,
-    TRAY_MASTER_TOKEN: masterToken,
-    TRAY_EMBEDDED_ID: 'acme-demo',
     // Two instances per page, so the match on page two is found too.
     TRAY_PAGE_SIZE: '2',
-    SMTP_URL: smtp.url,
     MAIL_FROM: 'reauth demo <reauth@localhost>',
-    CONTACTS_URL: contacts.urlTemplate,
-    LINK_SECRET: randomBytes(32).toString('hex'),
     JOB_BACKOFF_MS: '200',
   };
   const roles = allRoles.filter((r) => r !== 'dashboard');
@@ -72,11 +60,10 @@ export async function runDemo(options: DemoOptions): Promise<Demo> {
 
   const stop = async () => {
     await running.stop();
-    await Promise.all([tray.close(), smtp.close(), contacts.close()]);
-    await redis.stop();
+    await world.stop();
   };
 
-  const response = await fetch(`${ingressUrl}/webhooks/tray/expired-auth?token=${webhookToken}`, {
+  const response = await fetch(`${ingressUrl}/webhooks/tray/expired-auth?token=${world.secrets.webhookToken}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(sample),

@@ -99,7 +99,9 @@ export const notificationModule: JobModule<NotificationJobs, NotificationDeps> =
           throw err;
         }
         if (sentNow) deps.onEmail?.(record.provider, 'sent');
-        const notifiedAt = record.notifiedAt ?? at;
+        // Reminder offsets count from when the first email went out, not from when this job began:
+        // the contact lookup and the SMTP round trip in between would make the first reminder early.
+        const notifiedAt = record.notifiedAt ?? now();
         await deps.store.move(id, {
           to: record.notifiedAt === undefined ? 'notified' : 'reminded',
           sentIndex: send,
