@@ -195,11 +195,11 @@ export function createNotifications(redis: RedisClient, options: StoreOptions): 
     async list(input = {}) {
       const filter = filterSchema.parse(input);
       const idFilters = Object.entries(filter).filter((entry): entry is [string, string] => !RESERVED_FILTERS.has(entry[0]) && typeof entry[1] === 'string');
-      if (idFilters.length > 0 && !filter.provider) throw new Error('filtering by a provider id needs the provider');
       const [firstId] = idFilters;
+      if (firstId && !filter.provider) throw new Error('filtering by a provider id needs the provider');
       // Read the most selective index; check the remaining criteria on each record.
-      const indexKey = firstId
-        ? `${base}:ix:${indexName(filter.provider as string, firstId[0], firstId[1])}`
+      const indexKey = firstId && filter.provider
+        ? `${base}:ix:${indexName(filter.provider, firstId[0], firstId[1])}`
         : filter.state
           ? `${base}:st:${filter.state}`
           : filter.provider
