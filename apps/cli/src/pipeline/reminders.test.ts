@@ -65,7 +65,6 @@ describe('reminders until the person is back', () => {
     // Due 2 s and 4 s after the first email was accepted: never early; late by the 1 s tick plus the
     // send, with room for a loaded machine.
     const lateness = [r1, r2].map((m, i) => m.receivedAt - first.receivedAt - (i + 1) * 2_000);
-    console.log(`LATENESS ${lateness.join(",")}`);
     for (const late of lateness) {
       expect(late).toBeGreaterThanOrEqual(0);
       expect(late).toBeLessThan(4_000);
