@@ -1,17 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import type { Mailer, OutgoingMail } from '@reauth/email';
 import { DeferredError } from '@reauth/queues';
-import { startRedisWithClient, type RedisClient } from '@reauth/redis';
 import { createDelivery, senderId } from './index.js';
+import { useRedis } from './test-redis.js';
 
-let test: Awaited<ReturnType<typeof startRedisWithClient>>;
-let redis: RedisClient;
-beforeAll(async () => {
-  test = await startRedisWithClient();
-  redis = test.client;
-});
-afterAll(() => test?.stop());
+const client = useRedis();
 
 /** A mailer whose sends finish only when the test says so: the window between "accepted" and "marked" held open. */
 function heldMailer() {
@@ -33,7 +27,7 @@ const mail = (n: number): OutgoingMail => ({ to: { address: `u${n}@example.com` 
 describe('delivery', () => {
   it('keeps at most the pool size of messages in flight, and names the sender on each', async () => {
     const held = heldMailer();
-    const delivery = createDelivery({ redis, mailer: () => held.mailer, prefix: `t${randomUUID().slice(0, 8)}`, poolSize: 2 });
+    const delivery = createDelivery({ redis: client(), mailer: () => held.mailer, prefix: `t${randomUUID().slice(0, 8)}`, poolSize: 2 });
     const sends = Array.from({ length: 5 }, (_, n) => delivery.deliver(`n${n}`, 0, mail(n)));
     const until = async (count: number) => {
       while (held.started.length < count) await new Promise((r) => setImmediate(r));
@@ -54,7 +48,7 @@ describe('delivery', () => {
   it('sends a (notification, notice) once, and defers a second sender while the first holds the claim', async () => {
     const held = heldMailer();
     const prefix = `t${randomUUID().slice(0, 8)}`;
-    const [a, b] = [createDelivery({ redis, mailer: () => held.mailer, prefix, poolSize: 5 }), createDelivery({ redis, mailer: () => held.mailer, prefix, poolSize: 5 })];
+    const [a, b] = [createDelivery({ redis: client(), mailer: () => held.mailer, prefix, poolSize: 5 }), createDelivery({ redis: client(), mailer: () => held.mailer, prefix, poolSize: 5 })];
     const first = a.deliver('n', 1, mail(1));
     while (held.started.length < 1) await new Promise((r) => setImmediate(r));
     await expect(b.deliver('n', 1, mail(1))).rejects.toBeInstanceOf(DeferredError);

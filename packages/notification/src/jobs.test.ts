@@ -1,22 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { createLogger } from '@reauth/logger';
 import type { ProcessorContext } from '@reauth/queues';
-import { startRedisWithClient, type RedisClient } from '@reauth/redis';
 import { createNotifications, notificationModule, type NotificationDeps, type ProviderRuntime } from './index.js';
+import { useRedis } from './test-redis.js';
 
-let test: Awaited<ReturnType<typeof startRedisWithClient>>;
-let redis: RedisClient;
-beforeAll(async () => {
-  test = await startRedisWithClient();
-  redis = test.client;
-});
-afterAll(() => test?.stop());
+const client = useRedis();
 
 describe('the reminder tick', () => {
   it('hands each due notice to notify under its deterministic job id, and lapses what expired', async () => {
     let clock = Date.now();
-    const store = createNotifications(redis, { prefix: `t${randomUUID().slice(0, 8)}`, retentionDays: 30, now: () => clock });
+    const store = createNotifications(client(), { prefix: `t${randomUUID().slice(0, 8)}`, retentionDays: 30, now: () => clock });
     const base = { provider: 'p', ids: {}, contactKey: 'c' };
     await store.open({ ...base, id: 'due', expiresAt: clock + 60_000, due: clock - 1 });
     await store.move('due', { to: 'notified', sentIndex: 0 });

@@ -1,18 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
-import { startRedisWithClient, type RedisClient } from '@reauth/redis';
 import { createNotifications, type Notifications, type OpenInput } from './index.js';
+import { useRedis } from './test-redis.js';
 
 const DAY = 86_400_000;
-let test: Awaited<ReturnType<typeof startRedisWithClient>>;
-let redis: RedisClient;
-beforeAll(async () => {
-  test = await startRedisWithClient();
-  redis = test.client;
-});
-afterAll(() => test?.stop());
+const client = useRedis();
 
-const fresh = (now?: () => number): Notifications => createNotifications(redis, { prefix: `t${randomUUID().slice(0, 8)}`, retentionDays: 30, ...(now ? { now } : {}) });
+const fresh = (now?: () => number): Notifications => createNotifications(client(), { prefix: `t${randomUUID().slice(0, 8)}`, retentionDays: 30, ...(now ? { now } : {}) });
 const input = (id: string, over: Partial<OpenInput> = {}): OpenInput => ({
   id,
   provider: 'tray',
@@ -62,7 +56,7 @@ describe('notification store', () => {
     const old = await store.get('old');
     expect(old).toMatchObject({ state: 'superseded' });
     expect(old?.sealed).toBeUndefined();
-    expect(await redis.zscore(`${store.base}:due`, 'old')).toBeNull();
+    expect(await client().zscore(`${store.base}:due`, 'old')).toBeNull();
     await store.move('new', { to: 'completed' });
     expect(await store.open(input('newer', { subjectKey: 'cred' }))).toEqual({ created: true, state: 'received' });
   });
@@ -81,7 +75,7 @@ describe('notification store', () => {
     await store.move('b', { due: t + 90_000 });
     expect(await store.leaseDue(t + 70_000, 30_000, 10)).toEqual(['c']);
     // 'c' is leased until t + 100 s, after 'b' at t + 90 s.
-    expect(await redis.zrange(`${store.base}:due`, '0', '-1')).toEqual(['b', 'c']);
+    expect(await client().zrange(`${store.base}:due`, '0', '-1')).toEqual(['b', 'c']);
   });
 
   it('lists by provider, state and provider ids, newest first, and counts the funnel', async () => {
@@ -116,7 +110,7 @@ describe('notification store', () => {
     const expiresAt = Date.now() + 14 * DAY;
     await store.open(input('k', { expiresAt }));
     for (const key of [`${store.base}:rec:k`, `${store.base}:ev:k`, `${store.base}:ix:tray:authId:auth-k`, `${store.base}:open:tray:auth-k`]) {
-      const ttl = await redis.pttl(key);
+      const ttl = await client().pttl(key);
       expect(ttl).toBeGreaterThan(43 * DAY);
       expect(ttl).toBeLessThanOrEqual(44 * DAY);
     }
