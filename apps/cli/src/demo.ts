@@ -2,6 +2,7 @@ import { parseConfig, roles as allRoles } from '@reauth/config';
 import { createLogger, type Logger } from '@reauth/logger';
 import { startLocalWorld, type CapturedMail } from '@reauth/testkit';
 import { providerSwitches } from '@reauth/worker';
+import { startTrueLayerSample } from './demo-truelayer.js';
 import { runRoles } from './process.js';
 import { onShutdown } from './shutdown.js';
 
@@ -16,6 +17,7 @@ export interface Demo {
   ingressUrl: string;
   email: CapturedMail;
   link: string;
+  truelayer: { email: CapturedMail; link: string };
   stop(): Promise<void>;
 }
 
@@ -30,6 +32,8 @@ const sample = {
 /**
  * The whole path on one machine: embedded Redis, simulated Tray (rate limits on, two pages of
  * instances), a contacts directory, an SMTP capture; one sample webhook through every stage.
+ * Then TrueLayer: a signed consent from a simulated customer backend, its notice, and its link
+ * through the simulated bank back to that backend, which posts the renewal.
  */
 export async function runDemo(options: DemoOptions): Promise<Demo> {
   const log = options.log ?? createLogger({ name: 'reauth-demo', level: process.env.LOG_LEVEL ?? 'warn' });
@@ -42,6 +46,7 @@ export async function runDemo(options: DemoOptions): Promise<Demo> {
   tray.addInstance({ id: 'si-2', name: 'Salesforce nightly sync', owner: sample.user_id, authValues: [{ externalId: 'external_salesforce_auth', authId: sample.authId }] });
   tray.addInstance({ id: 'si-3', name: 'Opportunities to Sheets', owner: sample.user_id, authValues: [{ externalId: 'external_sf', authId: sample.authId }] });
 
+  const trueLayer = await startTrueLayerSample();
   const port = options.port ?? Number(process.env.PORT ?? 3000);
   const env = {
     ...world.env,
@@ -52,6 +57,7 @@ export async function runDemo(options: DemoOptions): Promise<Demo> {
     TRAY_PAGE_SIZE: '2',
     MAIL_FROM: 'reauth demo <reauth@localhost>',
     JOB_BACKOFF_MS: '200',
+    ...trueLayer.env,
   };
   const roles = allRoles.filter((r) => r !== 'dashboard');
   const config = parseConfig(env, roles, providerSwitches);
@@ -60,6 +66,7 @@ export async function runDemo(options: DemoOptions): Promise<Demo> {
 
   const stop = async () => {
     await running.stop();
+    await trueLayer.close();
     await world.stop();
   };
 
@@ -73,6 +80,11 @@ export async function runDemo(options: DemoOptions): Promise<Demo> {
   if (!email) throw new Error('demo: no email arrived');
   const link = /http:\/\/localhost:\d+\/reauth\/[A-Za-z0-9_.-]+/.exec(email.text)?.[0];
   if (!link) throw new Error('demo: the email carries no re-auth link');
+
+  const consentAnswer = await trueLayer.postConsent(ingressUrl);
+  const trueLayerEmail = (await smtp.waitFor(2, 30_000)).find((m) => m.to.includes('grace@example.com'));
+  const trueLayerLink = trueLayerEmail && /http:\/\/localhost:\d+\/reauth\/[A-Za-z0-9_.-]+/.exec(trueLayerEmail.text)?.[0];
+  if (!trueLayerEmail || !trueLayerLink) throw new Error('demo: no TrueLayer email with a link arrived');
 
   if (options.interactive) {
     const line = '-'.repeat(72);
@@ -91,11 +103,22 @@ export async function runDemo(options: DemoOptions): Promise<Demo> {
         `Open the link: the landing page mints nothing; its button mints a fresh Tray code and opens the`,
         `(simulated) Tray auth dialog, whose "Finish" completes the notification:`,
         `  ${link}`,
+        '',
+        `TrueLayer: the customer's backend POSTed a signed consent -> ${consentAnswer}`,
+        line,
+        `To: ${trueLayerEmail.to.join(', ')}`,
+        `Subject: ${trueLayerEmail.subject}`,
+        '',
+        trueLayerEmail.text.trim(),
+        line,
+        `Open this link: its button asks the (simulated) TrueLayer for a bank link, the bank sends you back`,
+        `to the customer's redirect handler, which posts the renewed consent and reauth completes it:`,
+        `  ${trueLayerLink}`,
         `Running until Ctrl-C.`,
         '',
       ].join('\n'),
     );
     onShutdown(log, stop);
   }
-  return { ingressUrl, email, link, stop };
+  return { ingressUrl, email, link, truelayer: { email: trueLayerEmail, link: trueLayerLink }, stop };
 }

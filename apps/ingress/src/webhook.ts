@@ -20,12 +20,15 @@ export interface WebhookOptions {
 export const MAX_BODY_BYTES = 64 * 1024;
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
+/** The bytes a signature covers: re-serialising the parsed JSON would not reproduce them. */
+const rawBodies = new WeakMap<object, Buffer>();
 
 /**
  * JSON between systems is UTF-8 (RFC 8259). body-parser would decode other `utf-*` charsets
  * (UTF-7 included) and turn invalid bytes into U+FFFD, accepting text that is not what was sent.
  */
-function requireUtf8(_req: unknown, _res: unknown, body: Buffer, encoding: string): void {
+function requireUtf8(req: object, _res: unknown, body: Buffer, encoding: string): void {
+  rawBodies.set(req, body);
   const fail = (status: number, message: string) => Object.assign(new Error(message), { status, type: 'encoding.invalid' });
   if (encoding.toLowerCase() !== 'utf-8') throw fail(415, 'charset must be utf-8');
   try {
@@ -36,6 +39,8 @@ function requireUtf8(_req: unknown, _res: unknown, body: Buffer, encoding: strin
 }
 
 export const ENQUEUE_TIMEOUT_MS = 1_000;
+
+const view = (req: Request) => ({ header: (name: string) => req.get(name), query: req.query as Record<string, unknown> });
 
 /** One provider intake: token or signature, 415/413, zod (400 with the issues), then store (or spool) and answer. */
 export function webhookRouter(options: WebhookOptions): Router {
@@ -50,13 +55,15 @@ export function webhookRouter(options: WebhookOptions): Router {
   router.post(
     intake.path,
     (req, res, next) => {
-      if (!intake.authenticate({ header: (name) => req.get(name), query: req.query })) return reject(res, 401, 'unauthorized', { error: 'missing or wrong webhook token' });
+      if (!intake.authenticate(view(req))) return reject(res, 401, 'unauthorized', { error: intake.verify ? 'missing webhook signature headers' : 'missing or wrong webhook token' });
       if (!req.is('application/json')) return reject(res, 415, 'unsupported-media-type', { error: 'Content-Type must be application/json' });
       next();
     },
     express.json({ limit: MAX_BODY_BYTES, strict: true, type: () => true, verify: requireUtf8 }),
     async (req: Request, res: Response) => {
-      const parsed = intake.schema.safeParse(req.body);
+      if (intake.verify && !intake.verify(rawBodies.get(req) ?? Buffer.alloc(0), view(req))) return reject(res, 401, 'unauthorized', { error: 'bad webhook signature or timestamp' });
+      const input = intake.input ? intake.input(req.body, { ...view(req), params: req.params as Record<string, string> }) : req.body;
+      const parsed = intake.schema.safeParse(input);
       if (!parsed.success) {
         return reject(res, 400, 'invalid', {
           error: 'invalid payload',

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { durationList, sendingHoursSchema } from './durations.js';
+import { duration, durationList, sendingHoursSchema } from './durations.js';
 
 const optionalString = z.string().trim().min(1).optional();
 const int = (fallback: number, min = 0) => z.coerce.number().int().min(min).default(fallback);
@@ -50,6 +50,34 @@ export const envSchema = z.object({
   TRAY_TIMEOUT_MS: int(10_000, 100),
   // Offsets after the first email; units s, m, h, d.
   TRAY_REMINDERS: z.string().default('3d,6d').pipe(durationList()),
+
+  // The customer's backend signs consent posts with this (Standard Webhooks, whsec_ + base64).
+  TRUELAYER_INTAKE_SECRET: z.string().regex(/^whsec_[A-Za-z0-9+/=]{24,}$/, 'expected whsec_ followed by at least 24 base64 characters').optional(),
+  TRUELAYER_ENV: z.enum(['live', 'sandbox']).default('live'),
+  TRUELAYER_AUTH_URL: z.url({ protocol: /^https?$/ }).optional(),
+  // Sent with /v1/reauthuri only when set: whether TrueLayer needs them is UNCONFIRMED.
+  TRUELAYER_CLIENT_ID: optionalString,
+  TRUELAYER_CLIENT_SECRET: optionalString,
+  // Signed offsets from consent_expires_at: negative before it, positive in the grace period.
+  TRUELAYER_NOTICES: z.string().default('-14d,-7d,-1d,+1d,+14d').pipe(durationList(true)),
+  TRUELAYER_GRACE: z.string().default('90d').pipe(duration),
+  TRUELAYER_FALLBACK_URL: z
+    .string()
+    .refine((s) => URL.canParse(s.replaceAll('{external_user_id}', 'x').replaceAll('{credentials_id}', 'x')), 'must be a URL (it may contain {external_user_id} and {credentials_id})')
+    .optional(),
+  // Which provider_ids /v1/reauthuri serves (UK only, by TrueLayer's rule); the default is UNCONFIRMED.
+  TRUELAYER_REAUTH_PROVIDERS: z
+    .string()
+    .default('^(uk-|ob-|oauth-)')
+    .refine((s) => {
+      try {
+        new RegExp(s);
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'not a regular expression'),
+  TRUELAYER_TIMEOUT_MS: int(5_000, 100),
 
   SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
   // Connections of the pooled transport, and so the most messages one notify process can have

@@ -99,13 +99,26 @@ export interface Provider {
   start(env: Record<string, string | undefined>, core: CoreDeps): StartedProvider;
 }
 
+export interface IntakeRequest {
+  header(name: string): string | undefined;
+  query: Record<string, unknown>;
+}
+
 /** A provider's webhook: the ingress mounts one generic route per intake. */
 export interface Intake<T = unknown> {
   /** Stable: spooled entries name the intake that replays them. */
   name: string;
+  /** Express-style path; `:name` segments reach `input` as params. */
   path: string;
-  /** Answered 401 when false; checked before the body is parsed. */
-  authenticate(req: { header(name: string): string | undefined; query: Record<string, unknown> }): boolean;
+  /** Answered 401 when false; checked before the body is read (a token, or that signature headers are there). */
+  authenticate(req: IntakeRequest): boolean;
+  /** A signature over the raw body (Standard Webhooks): answered 401 when false, before the body is validated. */
+  verify?(rawBody: Buffer, req: IntakeRequest): boolean;
+  /**
+   * What `schema` validates, from the parsed body, path params and headers; the body by default.
+   * Whatever `accept` needs must be in it: a spooled notice is replayed from it alone.
+   */
+  input?(body: unknown, req: IntakeRequest & { params: Record<string, string> }): unknown;
   schema: z.ZodType<T>;
   /**
    * Stores the work; resolves only once it is safely in Redis. `receivedAt` is part of what it

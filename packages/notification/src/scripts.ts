@@ -50,8 +50,9 @@ end
 
 /**
  * ARGV: base, id, now, provider, openKey ('' for none), purgeAt, horizonMs, maxEvents, event JSON,
- *       record fields JSON (flat string map), first due time ('' none), then index names.
- * Returns { 'created' | 'exists', state, superseded id or '' }.
+ *       record fields JSON (flat string map), first due time ('' none), the older open notice's
+ *       end state and reason, then index names.
+ * Returns { 'created' | 'exists', state, ended older id or '' }.
  */
 export const openScript = defineScript(`${prelude}
 local id, now, provider, openKey = ARGV[2], tonumber(ARGV[3]), ARGV[4], ARGV[5]
@@ -66,8 +67,9 @@ if openKey ~= '' then
   if old and old ~= id then
     local was = redis.call('HGET', base .. ':rec:' .. old, 'state')
     if was and rank[was] < 9 then
-      move(old, 'superseded', 'a newer notice for the same credential', now)
-      push(old, cjson.encode({ at = now, kind = 'superseded', detail = 'superseded by ' .. id }), maxEvents)
+      local endAs = ARGV[12]
+      move(old, endAs, ARGV[13], now)
+      push(old, cjson.encode({ at = now, kind = endAs, detail = ARGV[13] .. ': ' .. id }), maxEvents)
       superseded = old
     end
   end
@@ -91,7 +93,7 @@ for _, key in ipairs(shared) do
   redis.call('ZADD', key, now, id)
   redis.call('ZREMRANGEBYSCORE', key, '-inf', cutoff)
 end
-for i = 12, #ARGV do
+for i = 14, #ARGV do
   local key = base .. ':ix:' .. ARGV[i]
   redis.call('ZADD', key, now, id)
   if redis.call('PEXPIRETIME', key) < purgeAt then redis.call('PEXPIREAT', key, str(purgeAt)) end

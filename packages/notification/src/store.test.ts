@@ -61,6 +61,18 @@ describe('notification store', () => {
     expect(await store.open(input('newer', { subjectKey: 'cred' }))).toEqual({ created: true, state: 'received' });
   });
 
+  it('finds the open notification of a credential, and a renewal ends the older one completed', async () => {
+    const store = fresh();
+    await store.open(input('first', { subjectKey: 'cred2', sealed: 'sealed-secret' }));
+    expect((await store.openFor('tray', 'cred2'))?.id).toBe('first');
+    expect(await store.open(input('second', { subjectKey: 'cred2', replaces: { state: 'completed', reason: 'renewed' } }))).toMatchObject({ superseded: 'first' });
+    expect(await store.get('first')).toMatchObject({ state: 'completed', reason: 'renewed' });
+    expect((await store.get('first'))?.sealed).toBeUndefined();
+    expect((await store.openFor('tray', 'cred2'))?.id).toBe('second');
+    await store.move('second', { to: 'superseded', reason: 'revoked' });
+    expect(await store.openFor('tray', 'cred2')).toBeUndefined();
+  });
+
   it('leases due entries without dropping them, and an ended notification leaves the schedule', async () => {
     const store = fresh();
     const t = Date.now();

@@ -3,6 +3,7 @@ import {
   eventSchema,
   filterSchema,
   funnelStates,
+  isOpen,
   recordSchema,
   type EventInput,
   type NotificationDetail,
@@ -31,6 +32,11 @@ export interface OpenInput {
   firstSend?: number;
   /** When the scheduler should first look at it; absent when the caller enqueues notice 0 itself. */
   due?: number;
+  /**
+   * How an older open notice for the same subject ends: `superseded` by default; a renewal that
+   * proves the user came back ends it `completed`.
+   */
+  replaces?: { state: 'superseded' | 'completed'; reason: string };
   /** Recorded as the first timeline entry's detail. */
   detail?: string;
   queue?: string;
@@ -53,6 +59,8 @@ export interface MoveInput {
 export interface Notifications {
   open(input: OpenInput): Promise<{ created: boolean; state: NotificationState; superseded?: string }>;
   get(id: string): Promise<NotificationRecord | undefined>;
+  /** The open notification about one credential, if any. */
+  openFor(provider: string, subjectKey: string): Promise<NotificationRecord | undefined>;
   detail(id: string): Promise<NotificationDetail | undefined>;
   /** Moves the state forward (never back) and/or records a step; undefined for an unknown id. */
   move(id: string, input: MoveInput): Promise<{ before: NotificationState; after: NotificationState } | undefined>;
@@ -72,7 +80,7 @@ export interface StoreOptions {
   prefix: string;
   /** HISTORY_DAYS: a notification is kept this long after its links expire. */
   retentionDays: number;
-  /** The longest a notification can stay open (the longest link lifetime of any provider). */
+  /** The longest a notification can stay open: TrueLayer's is up to 90 days of consent plus 90 of grace. */
   maxOpenDays?: number;
   maxEvents?: number;
   now?: () => number;
@@ -95,7 +103,7 @@ const indexName = (provider: string, key: string, value: string) => `${provider}
 export function createNotifications(redis: RedisClient, options: StoreOptions): Notifications {
   const base = `${options.prefix}:{notif}`;
   const retentionMs = options.retentionDays * DAY_MS;
-  const horizonMs = retentionMs + (options.maxOpenDays ?? 120) * DAY_MS;
+  const horizonMs = retentionMs + (options.maxOpenDays ?? 200) * DAY_MS;
   const maxEvents = options.maxEvents ?? 100;
   const now = options.now ?? Date.now;
   const rec = (id: string) => `${base}:rec:${id}`;
@@ -141,6 +149,8 @@ export function createNotifications(redis: RedisClient, options: StoreOptions): 
         event({ kind: 'received', ...(input.detail ? { detail: input.detail } : {}), ...(input.queue ? { queue: input.queue, jobId: input.jobId } : {}) }, 'received', at),
         JSON.stringify(fields),
         input.due === undefined ? '' : Math.round(input.due),
+        input.replaces?.state ?? 'superseded',
+        input.replaces?.reason ?? 'a newer notice for the same credential',
         ...indexes,
       ])) as [string, NotificationState, string];
       return { created: status === 'created', state, ...(superseded ? { superseded } : {}) };
@@ -148,6 +158,12 @@ export function createNotifications(redis: RedisClient, options: StoreOptions): 
 
     async get(id) {
       return parseRecord(await redis.hgetall(rec(id)));
+    },
+
+    async openFor(provider, subjectKey) {
+      const id = await redis.get(`${base}:open:${provider}:${subjectKey}`);
+      const record = id ? await store.get(id) : undefined;
+      return record && isOpen(record.state) ? record : undefined;
     },
 
     async detail(id) {

@@ -1,0 +1,1 @@
+export { startFakeTrueLayer, type FakeTrueLayer, type FakeTrueLayerConnection } from './server.js';

@@ -1,0 +1,32 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+
+const text = (max: number) => z.string().trim().min(1).max(max);
+
+/** What the customer's backend posts about one bank connection (names fixed by the issue). */
+export const consentSchema = z.object({
+  external_user_id: text(200),
+  credentials_id: text(200),
+  refresh_token: text(4096),
+  redirect_uri: z.url({ protocol: /^https?$/ }).max(2000),
+  consent_expires_at: z.iso.datetime({ offset: true }),
+  provider: z.object({ provider_id: text(100), display_name: text(200) }),
+  state: z.string().max(500).optional(),
+  contact: z.object({ email: z.email(), name: z.string().trim().min(1).max(200).optional() }).optional(),
+});
+export type Consent = z.infer<typeof consentSchema>;
+
+/** The signed `webhook-id` travels with the body so a replay is recognised, spooled or not. */
+export const consentPostSchema = consentSchema.extend({ webhook_id: text(200) });
+export type ConsentPost = z.infer<typeof consentPostSchema>;
+
+export const revokePostSchema = z.object({ credentials_id: text(200), webhook_id: text(200) });
+export type RevokePost = z.infer<typeof revokePostSchema>;
+
+const hash = (s: string) => createHash('sha256').update(s).digest('hex').slice(0, 24);
+
+/** The credential, as the core's subject key: one open notification per credentials_id. */
+export const subjectKeyOf = (credentialsId: string) => hash(credentialsId);
+
+/** Fixed by the connection and its expiry, so a repost or a spool replay lands on the same notification. */
+export const notificationIdFor = (credentialsId: string, consentExpiresAt: number) => `truelayer-${hash(credentialsId)}-${consentExpiresAt}`;
