@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import type { Vault } from '@reauth/vault';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 
@@ -16,9 +17,31 @@ export const consentSchema = z.object({
 });
 export type Consent = z.infer<typeof consentSchema>;
 
-/** The signed `webhook-id` travels with the body so a replay is recognised, spooled or not. */
-export const consentPostSchema = consentSchema.extend({ webhook_id: text(200) });
-export type ConsentPost = z.infer<typeof consentPostSchema>;
+const SEALED = 'sealed:';
+
+/**
+ * The consent as the intake passes it on: the signed `webhook-id` travels with it, so a replay is
+ * recognised whether spooled or not, and the refresh token is sealed the moment it is validated,
+ * so the ingress's disk spool never holds it in clear. Parsing the sealed form again (a spool
+ * replay) keeps it as it is.
+ */
+export function consentPostSchema(vault: Vault) {
+  return consentSchema.extend({
+    webhook_id: text(200),
+    refresh_token: text(4096).transform((token, ctx) => {
+      if (!token.startsWith(SEALED)) return SEALED + vault.seal(token);
+      if (vault.open(token.slice(SEALED.length)) === undefined) {
+        ctx.addIssue({ code: 'custom', message: 'not a refresh token' });
+        return z.NEVER;
+      }
+      return token;
+    }),
+  });
+}
+export type ConsentPost = z.infer<ReturnType<typeof consentPostSchema>>;
+
+/** The refresh token of a validated post (its schema has proved it opens). */
+export const refreshTokenOf = (vault: Vault, post: ConsentPost) => vault.open(post.refresh_token.slice(SEALED.length)) as string;
 
 export const revokePostSchema = z.object({ credentials_id: text(200), webhook_id: text(200) });
 export type RevokePost = z.infer<typeof revokePostSchema>;

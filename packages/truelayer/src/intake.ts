@@ -1,7 +1,8 @@
 import { Webhook } from 'standardwebhooks';
 import type { Intake, IntakeRequest, Notifications } from '@reauth/notification';
 import type { RedisClient } from '@reauth/redis';
-import { consentPostSchema, notificationIdFor, revokePostSchema, subjectKeyOf, type ConsentPost, type RevokePost } from './consent.js';
+import { createVault } from '@reauth/vault';
+import { consentPostSchema, notificationIdFor, refreshTokenOf, revokePostSchema, subjectKeyOf, type ConsentPost, type RevokePost } from './consent.js';
 import { firstNotice } from './notices.js';
 import type { ConnectionVault, SealedConnection } from './record.js';
 import { trueLayerContext } from './record.js';
@@ -10,6 +11,8 @@ export interface TrueLayerIntakeOptions {
   redis: RedisClient;
   store: Notifications;
   vault: ConnectionVault;
+  /** The key the vaults derive from (TOKEN_CACHE_KEY or LINK_SECRET). */
+  sealKey: string;
   prefix: string;
   secret: string;
   offsets: readonly number[];
@@ -32,6 +35,7 @@ const sameConnection = (a: SealedConnection | undefined, b: SealedConnection) =>
 export function trueLayerIntakes(options: TrueLayerIntakeOptions): [Intake<ConsentPost>, Intake<RevokePost>] {
   const webhook = new Webhook(options.secret);
   const { store, vault } = options;
+  const intakeVault = createVault(options.sealKey, 'reauth-truelayer-intake-v1');
   const seenKey = (id: string) => `${options.prefix}:truelayer:seen:${id}`;
   const signed = {
     authenticate: (req: IntakeRequest) => HEADERS.every((h) => Boolean(req.header(h))),
@@ -53,13 +57,13 @@ export function trueLayerIntakes(options: TrueLayerIntakeOptions): [Intake<Conse
     path: '/webhooks/truelayer/consents',
     ...signed,
     input: (body, req) => ({ ...(body as object), webhook_id: req.header('webhook-id') }),
-    schema: consentPostSchema,
+    schema: consentPostSchema(intakeVault),
     async accept(post, receivedAt) {
       const replayed = await seen(post.webhook_id);
       if (replayed) return { status: 'duplicate', id: replayed };
       const expiresAt = Date.parse(post.consent_expires_at);
       const subjectKey = subjectKeyOf(post.credentials_id);
-      const connection: SealedConnection = { refreshToken: post.refresh_token, redirectUri: post.redirect_uri, ...(post.state !== undefined ? { state: post.state } : {}) };
+      const connection: SealedConnection = { refreshToken: refreshTokenOf(intakeVault, post), redirectUri: post.redirect_uri, ...(post.state !== undefined ? { state: post.state } : {}) };
       const open = await store.openFor('truelayer', subjectKey);
       const openExpiry = open ? trueLayerContext(open).consentExpiresAt : undefined;
       let result: { status: ConsentStatus; id: string };

@@ -17,7 +17,8 @@ export const trueLayerProvider: Provider = {
   module: trueLayerModule,
   start(env, core) {
     const settings = trueLayerSettingsSchema.parse(env);
-    const vault = connectionVault(settings.TOKEN_CACHE_KEY ?? settings.LINK_SECRET);
+    const sealKey = settings.TOKEN_CACHE_KEY ?? settings.LINK_SECRET;
+    const vault = connectionVault(sealKey);
     const reauthable = new RegExp(settings.TRUELAYER_REAUTH_PROVIDERS);
     let client: ReauthClient | undefined;
     const link = trueLayerLinkAction({
@@ -45,6 +46,7 @@ export const trueLayerProvider: Provider = {
         redis: core.redis,
         store: core.store,
         vault,
+        sealKey,
         prefix: settings.REDIS_PREFIX,
         secret: settings.TRUELAYER_INTAKE_SECRET,
         offsets: settings.TRUELAYER_NOTICES,
