@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Webhook } from 'standardwebhooks';
-import { startFakeTrueLayer, type FakeTrueLayer } from '@reauth/testkit';
+import { postSigned, startFakeTrueLayer, webhookSecret, type FakeTrueLayer } from '@reauth/testkit';
 
 /**
  * The demo's TrueLayer side: the simulated auth server and bank, and a stand-in for the
@@ -17,8 +16,7 @@ export interface TrueLayerSample {
 }
 
 export async function startTrueLayerSample(): Promise<TrueLayerSample> {
-  const secret = `whsec_${randomBytes(32).toString('base64')}`;
-  const signer = new Webhook(secret);
+  const secret = webhookSecret();
   const fake: FakeTrueLayer = await startFakeTrueLayer();
   const refreshToken = `rt-${randomBytes(16).toString('hex')}`;
   let ingress = '';
@@ -34,14 +32,7 @@ export async function startTrueLayerSample(): Promise<TrueLayerSample> {
     contact: { email: 'grace@example.com', name: 'Grace Hopper' },
   });
   const post = async (body: unknown) => {
-    const payload = JSON.stringify(body);
-    const id = `msg_${randomBytes(8).toString('hex')}`;
-    const at = new Date();
-    const res = await fetch(`${ingress}/webhooks/truelayer/consents`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'webhook-id': id, 'webhook-timestamp': String(Math.floor(at.getTime() / 1000)), 'webhook-signature': signer.sign(id, at, payload) },
-      body: payload,
-    });
+    const res = await postSigned(`${ingress}/webhooks/truelayer/consents`, secret, body);
     return `${res.status} ${await res.text()}`;
   };
 

@@ -12,6 +12,7 @@ export { startSmtpCapture, type CapturedMail, type SmtpCapture, type SmtpCapture
 export { startContactsServer, type Contact, type ContactsServer, type ContactsServerOptions } from './contacts-server.js';
 export { pressButton } from './landing-client.js';
 export { waitForReady } from './ready.js';
+export { postSigned, webhookSecret } from './signed-webhook.js';
 export { startLocalWorld, type LocalWorld, type LocalWorldOptions } from './world.js';
 export { eventually } from './eventually.js';
 export { launchChromium } from './browser.js';

@@ -15,11 +15,14 @@ import {
   type ReauthProcess,
   type World,
 } from '@reauth/chaos';
-import { pressButton } from '@reauth/testkit';
+import { postSigned, pressButton, startFakeTrueLayer, webhookSecret, type FakeTrueLayer } from '@reauth/testkit';
 import { unmaskedSecretFields } from './secret-fields.js';
 
 let world: World;
 let tray: HttpProxy;
+let truelayer: FakeTrueLayer;
+const intakeSecret = webhookSecret();
+const refreshTokens: string[] = [];
 const processes: ReauthProcess[] = [];
 /** Every place a secret could end up, by name. */
 const haystacks: Record<string, string> = {};
@@ -33,8 +36,17 @@ let secrets: Record<string, string>;
 beforeAll(async () => {
   world = await startWorld({ smtp: { rejectRecipients: ['bounce@customer.test'] } });
   tray = await startHttpProxy(world.tray.dialogUrl);
-  const env = { ...world.env, TRAY_GRAPHQL_URL: `${tray.origin}/graphql`, LOG_LEVEL: 'debug' };
-  processes.push(startReauth({ roles: ['ingress'], env }), startReauth({ roles: ['token-lookup', 'instance-mapping', 'notify'], env }));
+  truelayer = await startFakeTrueLayer({ graceMs: 0 });
+  const env = {
+    ...world.env,
+    TRAY_GRAPHQL_URL: `${tray.origin}/graphql`,
+    LOG_LEVEL: 'debug',
+    TRUELAYER_INTAKE_SECRET: intakeSecret,
+    TRUELAYER_AUTH_URL: truelayer.url,
+    TRUELAYER_FALLBACK_URL: 'https://app.customer.test/connect?u={external_user_id}',
+    TRUELAYER_NOTICES: '-1s',
+  };
+  processes.push(startReauth({ roles: ['ingress'], env }), startReauth({ roles: ['token-lookup', 'instance-mapping', 'notify', 'reminders'], env }));
   await Promise.all(processes.map((p) => p.ready));
 
   const users = [addUser(world), addUser(world), addUser(world)];
@@ -66,6 +78,29 @@ beforeAll(async () => {
       for (const res of [page, pressed]) responses.push(`${res.status} ${res.headers.get('location') ?? ''} ${await res.text()}`);
     }
   }
+  // TrueLayer: a click that reaches the bank, one refused (past its grace), one retried (5xx) and
+  // then revoked; each post carries a refresh token in clear.
+  const consents = ['live', 'lapsed', 'busy'];
+  const mailsBefore = world.smtp.messages.length;
+  for (const name of consents) {
+    const refreshToken = `rt-${name}-${Math.random().toString(36).slice(2)}-${Date.now()}`;
+    refreshTokens.push(refreshToken);
+    const expiresAt = name === 'lapsed' ? Date.now() - 1_000 : Date.now() + 500;
+    truelayer.addConnection({ refreshToken, redirectUri: 'https://app.customer.test/cb', consentExpiresAt: name === 'lapsed' ? expiresAt : Date.now() + 86_400_000 });
+    const consent = { external_user_id: `tl-${name}`, credentials_id: `cred-${name}`, refresh_token: refreshToken, redirect_uri: 'https://app.customer.test/cb', consent_expires_at: new Date(expiresAt).toISOString(), provider: { provider_id: 'ob-lloyds', display_name: 'Lloyds' }, contact: { email: `${name}@customer.test` } };
+    const res = await postSigned(`${world.ingressUrl}/webhooks/truelayer/consents`, intakeSecret, consent);
+    responses.push(`${res.status} ${await res.text()}`);
+  }
+  await eventually('the TrueLayer notices', async () => (world.smtp.messages.length >= mailsBefore + consents.length ? true : undefined), 30_000);
+  for (const mail of world.smtp.messages.slice(mailsBefore)) {
+    const path = /http:\/\/reauth\.test(\/reauth\/\S+)/.exec(mail.text)?.[1] ?? '';
+    if (mail.to.includes('busy@customer.test')) truelayer.failNext(2, 503);
+    const pressed = await pressButton(`${world.ingressUrl}${path}`);
+    responses.push(`${pressed.status} ${pressed.headers.get('location') ?? ''} ${await pressed.text()}`);
+  }
+  const revoke = await postSigned(`${world.ingressUrl}/webhooks/truelayer/consents/cred-busy/revoke`, intakeSecret, {});
+  responses.push(`${revoke.status} ${await revoke.text()}`);
+
   const dlq = await runReauthCommand(['dlq', 'list', '--json'], { REDIS_URL: world.env.REDIS_URL!, LOG_LEVEL: 'debug' });
   responses.push(dlq.stdout, dlq.stderr);
 
@@ -82,13 +117,16 @@ beforeAll(async () => {
     LINK_SECRET: world.secrets.linkSecret,
     'SMTP password': world.secrets.smtpPass,
     ...Object.fromEntries(userTokens.map((t, i) => [`user token ${i + 1}`, t])),
-    // Tray Embedded's user tokens come without refresh tokens: there is none to look for.
+    // Tray Embedded's user tokens come without refresh tokens; TrueLayer's are posted by the customer.
+    TRUELAYER_INTAKE_SECRET: intakeSecret,
+    ...Object.fromEntries(refreshTokens.map((t, i) => [`TrueLayer refresh token ${i + 1}`, t])),
   };
 }, 90_000);
 
 afterAll(async () => {
   await Promise.all(processes.map((p) => p.kill()));
   await tray?.close();
+  await truelayer?.close();
   await world?.stop();
 });
 
@@ -104,6 +142,10 @@ describe('secrets', () => {
     expect(haystacks['Redis keys and values']).toContain('"event","failed"');
     expect(haystacks['Redis keys and values']).toContain(':tray:user-token:');
     expect(haystacks['HTTP answers and dlq output']).toContain('"sourceQueue": "token-lookup"');
+    // The TrueLayer paths ran: a bank link, the fallback page, the retry page, a revoke.
+    expect(truelayer.calls.map((c) => c.status)).toEqual(expect.arrayContaining([200, 401, 503]));
+    for (const answer of ['/bank/', 'app.customer.test/connect?u=tl-lapsed', 'try again in a minute', '"status":"revoked"']) expect(haystacks['HTTP answers and dlq output']).toContain(answer);
+    expect(haystacks['Redis keys and values']).toContain('truelayer');
   });
 
   it('no secret appears in logs, Redis (keys, values, job data, dead letters, event streams), the AOF, or any answer', () => {
