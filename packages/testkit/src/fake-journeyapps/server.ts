@@ -21,9 +21,8 @@
  * - re-authenticate leaves the user's `enrolled`/`locked` flags alone (only the session changes).
  * Timestamps the fake writes use whole seconds (`2017-08-18T13:33:23Z`), like the reference's samples.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { readBody, send, sendJson } from '../fake-tray/http.js';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { listen, readBody, send, sendJson } from '../http.js';
 import { TokenBucket } from '../fake-tray/rate-limit.js';
 import {
   AUTHENTICATION_FAILED,
@@ -110,17 +109,6 @@ function match(pathname: string): { route: Route; method: 'GET' | 'POST' } | und
 /** A decimal integer, or undefined for anything else ('', '1.5', '1e3', ' 2'). */
 function parseInteger(raw: string): number | undefined {
   return /^-?\d+$/.test(raw) ? Number(raw) : undefined;
-}
-
-async function listen(server: Server, port: number, host: string): Promise<number> {
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  return (server.address() as AddressInfo).port;
 }
 
 export async function startFakeJourneyApps(options: FakeJourneyAppsOptions): Promise<FakeJourneyApps> {

@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { send } from './http.js';
+import { send } from '../http.js';
 import type { TrayState } from './state.js';
 
 /** What a dialog URL points at, once the path is understood. */

@@ -20,7 +20,7 @@ import {
   unauthorizedBody,
 } from './errors.js';
 import type { Faults } from './faults.js';
-import { readBody, sendJson } from './http.js';
+import { readBody, sendJson } from '../http.js';
 import type { TokenBucket } from './rate-limit.js';
 import { MASTER_ONLY_ROOT_FIELDS, createRootValue, type ResolverContext } from './resolvers.js';
 import { traySdl } from './schema.graphql.js';

@@ -1,10 +1,9 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:http';
 import { handleDialog } from './dialog.js';
 import { internalErrorBody } from './errors.js';
 import { Faults } from './faults.js';
 import { createGraphqlHandler } from './graphql-handler.js';
-import { send, sendJson } from './http.js';
+import { listen, send, sendJson } from '../http.js';
 import { DEFAULT_RATE_LIMIT, TokenBucket, type RateLimitOptions } from './rate-limit.js';
 import {
   TrayState,
@@ -57,17 +56,6 @@ export interface FakeTray {
 
 const MINUTE_MS = 60_000;
 const DAY_MS = 24 * 60 * MINUTE_MS;
-
-async function listen(server: Server, port: number, host: string): Promise<number> {
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  return (server.address() as AddressInfo).port;
-}
 
 export async function startFakeTray(options: FakeTrayOptions): Promise<FakeTray> {
   const maxPageSize = options.maxPageSize ?? 100;

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { readBody, send, sendJson } from '../fake-tray/http.js';
+import { listen, readBody, send, sendJson } from '../http.js';
 
 /**
  * A fake TrueLayer auth server: `POST /v1/reauthuri` checked as strictly as reference A
@@ -85,8 +84,8 @@ export async function startFakeTrueLayer(options: { graceMs?: number; host?: str
       sendJson(res, 404, { error: 'not_found', error_description: 'no such route' });
     })();
   });
-  await new Promise<void>((resolve) => server.listen(0, options.host ?? '127.0.0.1', resolve));
-  base = `http://${options.host ?? '127.0.0.1'}:${(server.address() as AddressInfo).port}`;
+  const host = options.host ?? '127.0.0.1';
+  base = `http://${host}:${await listen(server, 0, host)}`;
   return {
     url: base,
     calls,
