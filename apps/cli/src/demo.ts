@@ -29,6 +29,8 @@ const sample = {
   external_user_id: '8cddbba1-0de6-4723-a8e3-6a2a3cdd0ef9',
 };
 
+const linkIn = (text: string) => /http:\/\/localhost:\d+\/reauth\/[A-Za-z0-9_.-]+/.exec(text)?.[0];
+
 /**
  * The whole path on one machine: embedded Redis, simulated Tray (rate limits on, two pages of
  * instances), a contacts directory, an SMTP capture; one sample webhook through every stage.
@@ -78,12 +80,12 @@ export async function runDemo(options: DemoOptions): Promise<Demo> {
   const accepted = await response.text();
   const [email] = await smtp.waitFor(1, 30_000);
   if (!email) throw new Error('demo: no email arrived');
-  const link = /http:\/\/localhost:\d+\/reauth\/[A-Za-z0-9_.-]+/.exec(email.text)?.[0];
+  const link = linkIn(email.text);
   if (!link) throw new Error('demo: the email carries no re-auth link');
 
   const consentAnswer = await trueLayer.postConsent(ingressUrl);
   const trueLayerEmail = (await smtp.waitFor(2, 30_000)).find((m) => m.to.includes('grace@example.com'));
-  const trueLayerLink = trueLayerEmail && /http:\/\/localhost:\d+\/reauth\/[A-Za-z0-9_.-]+/.exec(trueLayerEmail.text)?.[0];
+  const trueLayerLink = trueLayerEmail && linkIn(trueLayerEmail.text);
   if (!trueLayerEmail || !trueLayerLink) throw new Error('demo: no TrueLayer email with a link arrived');
 
   if (options.interactive) {
