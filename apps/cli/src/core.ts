@@ -13,7 +13,8 @@ import {
   type StartedProvider,
   type UpstreamHooks,
 } from '@reauth/notification';
-import { bindModule, enqueuer, type ModuleHandlers, type QueueSet } from '@reauth/queues';
+import { bindModule, enqueuer, type ModuleHandlers, type QueueSet, type Schedule } from '@reauth/queues';
+import { reminderTick } from './scheduler.js';
 import type { RedisClient } from '@reauth/redis';
 import { providers } from '@reauth/worker';
 
@@ -38,6 +39,8 @@ export interface Core {
   modules: ModuleHandlers[];
   /** Every started provider's webhook intakes. */
   intakes: Intake[];
+  /** The core's job schedulers and every started provider's. */
+  schedules: Schedule[];
   close(): void;
 }
 
@@ -81,6 +84,7 @@ export function startCore(config: Config, env: Record<string, string | undefined
     runtimes,
     modules: [core, ...started.map((s) => s.jobs)],
     intakes: started.flatMap((s) => s.intakes),
+    schedules: [reminderTick, ...started.flatMap((s) => s.schedules ?? [])],
     close() {
       for (const s of started) s.close();
       if (mailerMade) mailer().close();

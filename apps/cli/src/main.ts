@@ -8,15 +8,17 @@ import { loadConfig, parseRoles } from '@reauth/config';
 import { providerSwitches } from '@reauth/worker';
 import { createLogger } from '@reauth/logger';
 import { dlqCommand } from './dlq.js';
+import { journeyAppsCommand } from './journeyapps.js';
 import { runDemo } from './demo.js';
 import { embeddedRedis } from './embedded-redis.js';
 import { runRoles } from './process.js';
 import { onShutdown } from './shutdown.js';
 
 const usage = `usage:
-  reauth start [--roles ingress,token-lookup,instance-mapping,notify,reminders,dashboard]
+  reauth start [--roles ingress,token-lookup,instance-mapping,notify,reminders,journeyapps-sweep,journeyapps-force,dashboard]
   reauth demo
-  reauth dlq list | show <id> | replay <id> | replay --all | purge`;
+  reauth dlq list | show <id> | replay <id> | replay --all | purge
+  reauth journeyapps sweep [--dry-run] [--deployment name] [--json]`;
 
 async function start(argv: string[]): Promise<void> {
   const { values } = parseArgs({ args: argv, options: { roles: { type: 'string' } } });
@@ -49,6 +51,9 @@ switch (command) {
     break;
   case 'dlq':
     process.exitCode = await dlqCommand(rest);
+    break;
+  case 'journeyapps':
+    process.exitCode = await journeyAppsCommand(rest);
     break;
   default:
     process.stderr.write(`${usage}\n`);

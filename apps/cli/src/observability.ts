@@ -72,6 +72,10 @@ export function observe(deps: { queues: QueueSet; log: Logger; metricsToken?: st
       },
       onBudgetWait: (upstream) => metrics.rateLimitWaits.inc({ upstream, reason: 'budget' }),
       onEmail: (provider, outcome) => metrics.emails.inc({ provider, outcome }),
+      onRun(provider, outcome, counts) {
+        metrics.sweeps.inc({ provider, outcome });
+        for (const [what, n] of Object.entries(counts)) if (n > 0) metrics.sweepSessions.inc({ provider, outcome: what }, n);
+      },
     },
     watch(s) {
       store = s;

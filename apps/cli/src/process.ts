@@ -10,7 +10,7 @@ import { startWorkerRuntime, workQueueNames, type WorkerRuntime } from '@reauth/
 import { adminAccess } from './admin.js';
 import { startCore } from './core.js';
 import { observe } from './observability.js';
-import { startReminderScheduler } from './scheduler.js';
+import { startSchedules } from './scheduler.js';
 
 export interface RunningRoles {
   /** Where the ingress listens, when it runs. */
@@ -114,7 +114,7 @@ export async function runRoles(config: Config, roles: readonly Role[], log: Logg
       log: log.child({ role: 'worker' }),
       onJobDone: observed.onJobDone,
     });
-    if (workQueues.includes('reminders')) await startReminderScheduler(queues);
+    await startSchedules(queues, core.schedules, workQueues);
     const started = runtime;
     closers.push(async () => {
       await started.close(config.SHUTDOWN_TIMEOUT_MS);

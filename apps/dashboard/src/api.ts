@@ -1,6 +1,7 @@
 import express, { type Router } from 'express';
 import { redactSecrets, type Logger } from '@reauth/logger';
-import { filterSchema, isOpen, replayEntry, type Notifications } from '@reauth/notification';
+import { z } from 'zod';
+import { REPORTS_KEPT, filterSchema, isOpen, replayEntry, type Notifications } from '@reauth/notification';
 import { getDeadLetter, listDeadLetters, type QueueSet } from '@reauth/queues';
 
 export interface ApiOptions {
@@ -38,6 +39,13 @@ export function adminApi({ queues, store, log }: ApiOptions): Router {
     const detail = await store.detail(req.params.id);
     if (!detail) res.status(404).json({ error: 'no such notification (unknown, or older than HISTORY_DAYS)' });
     else res.json(detail);
+  });
+
+  // A provider's run reports, newest first (JourneyApps: one per sweep, failed ones included).
+  router.get('/api/reports/:provider', async (req, res) => {
+    const limit = z.coerce.number().int().min(1).max(REPORTS_KEPT).default(50).safeParse(req.query.limit);
+    if (!limit.success) return void res.status(400).json({ error: 'invalid limit', issues: limit.error.issues.map((i) => ({ path: 'limit', message: i.message })) });
+    res.json({ items: await store.reports(req.params.provider, limit.data) });
   });
 
   router.get('/api/funnel', async (_req, res) => {

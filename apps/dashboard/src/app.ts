@@ -45,7 +45,9 @@ export function createDashboard(options: DashboardOptions): Express {
     const filter = filterSchema.safeParse({ ...query, ...(typeof req.query.cursor === 'string' ? { cursor: req.query.cursor } : {}) });
     const usable = filter.success && (!filters.key || Boolean(filters.provider));
     const page = usable && filter.success ? await store.list(filter.data) : { items: [] };
-    res.set('Content-Security-Policy', PAGE_CSP).type('html').send(notificationsPage(page, filters, await store.funnel(), readOnly));
+    const funnel = await store.funnel();
+    const runs = Object.fromEntries(await Promise.all(Object.keys(funnel).map(async (p) => [p, await store.reports(p, 5)] as const)));
+    res.set('Content-Security-Policy', PAGE_CSP).type('html').send(notificationsPage(page, filters, funnel, readOnly, runs));
   });
 
   app.get('/notifications/:id', async (req, res) => {

@@ -57,7 +57,23 @@ function funnelTable(funnel: Funnel): Html {
 ${providers.map((p) => html`<tr><th>${p}</th>${columns.map((c) => html`<td>${funnel[p]?.[c] ?? 0}</td>`)}</tr>`)}</tbody></table>`;
 }
 
-export function notificationsPage(page: NotificationPage, filters: ListFilters, funnel: Funnel, readOnly: boolean): string {
+/** The latest runs (JourneyApps sweeps) per provider: when, what, and every count the run reported. */
+export type Runs = Record<string, Array<Record<string, unknown>>>;
+
+const flatCounts = (r: Record<string, unknown>, prefix = ''): string[] =>
+  Object.entries(r).flatMap(([k, v]) => (typeof v === 'number' && !k.endsWith('At') ? [`${prefix}${k} ${v}`] : v && typeof v === 'object' && !Array.isArray(v) ? flatCounts(v as Record<string, unknown>, `${k}.`) : []));
+
+function runsTable(runs: Runs): Html {
+  const rows = Object.entries(runs).flatMap(([provider, list]) => list.map((r) => ({ provider, r })));
+  if (rows.length === 0) return html``;
+  return html`<h2>Latest runs</h2><table><thead><tr><th>Finished</th><th>Provider</th><th>Run</th><th>Outcome</th><th>Counts</th></tr></thead><tbody>
+${rows.map(({ provider, r }) => html`<tr><td>${typeof r.finishedAt === 'number' ? time(r.finishedAt) : ''}</td><td>${provider}</td>
+<td>${String(r.deployment ?? '')} ${String(r.trigger ?? '')}${r.dryRun ? ' (dry run)' : ''}</td>
+<td>${statusBadge(r.outcome === 'completed' ? 'completed' : 'failed')}${typeof r.error === 'string' ? html`<br><small>${r.error}</small>` : ''}</td>
+<td><small>${flatCounts(r).join(', ')}</small></td></tr>`)}</tbody></table>`;
+}
+
+export function notificationsPage(page: NotificationPage, filters: ListFilters, funnel: Funnel, readOnly: boolean, runs: Runs = {}): string {
   const next = page.next !== undefined ? new URLSearchParams({ ...stripEmpty(filters), cursor: String(page.next) }) : undefined;
   const row = (n: NotificationView) => html`<tr>
 <td>${time(n.createdAt)}</td><td>${statusBadge(n.state)}${n.reason ? html`<br><small>${n.reason}</small>` : ''}</td><td>${n.provider}</td>
@@ -67,6 +83,7 @@ export function notificationsPage(page: NotificationPage, filters: ListFilters, 
     readOnly,
     html`<h1>Notifications</h1>
 ${funnelTable(funnel)}
+${runsTable(runs)}
 <form class="filters" method="get" action="/notifications">
   <input name="provider" placeholder="provider (tray, …)" value="${filters.provider ?? ''}">
   <select name="state"><option value="">any state</option>${notificationStates.map(

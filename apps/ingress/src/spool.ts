@@ -1,6 +1,6 @@
 import type { Logger } from '@reauth/logger';
 import type { RedisClient } from '@reauth/redis';
-import type { Intake } from '@reauth/notification';
+import { IntakeRefused, type Intake } from '@reauth/notification';
 import { openJournal, type Journal } from './journal.js';
 
 export interface Spool {
@@ -80,7 +80,13 @@ export async function startSpool(options: SpoolOptions): Promise<Spool> {
           log.error({ intake: entry.intake, receivedAt: entry.receivedAt }, 'dropping a spooled notice no intake accepts');
           continue;
         }
-        await withTimeout(intake.accept(parsed.data, entry.receivedAt), options.timeoutMs);
+        try {
+          await withTimeout(intake.accept(parsed.data, entry.receivedAt), options.timeoutMs);
+        } catch (err) {
+          if (!(err instanceof IntakeRefused)) throw err;
+          log.error({ intake: entry.intake, receivedAt: entry.receivedAt, err: err.message }, 'dropping a spooled notice its intake refuses');
+          continue;
+        }
         replayed += 1;
       }
       await j.remove(file);

@@ -1,6 +1,6 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { Logger } from '@reauth/logger';
-import type { Intake } from '@reauth/notification';
+import { IntakeRefused, type Intake } from '@reauth/notification';
 import type { QueueSet } from '@reauth/queues';
 import { whenReady } from '@reauth/redis';
 import { SpoolFullError } from './journal.js';
@@ -85,6 +85,7 @@ export function webhookRouter(options: WebhookOptions): Router {
         req.log.info({ notificationId: result.id, status: result.status, intake: intake.name }, 'webhook accepted');
         res.status(200).json(result);
       } catch (err) {
+        if (err instanceof IntakeRefused) return reject(res, err.status, 'refused', { error: err.message });
         req.log.error({ err: (err as Error).message }, 'could not enqueue webhook');
         if (!options.spool) return reject(res, 503, 'unavailable', { error: 'temporarily unavailable, retry later' });
         try {

@@ -10,6 +10,8 @@ const requiredByRole: Record<Role, EnvKey[]> = {
   'instance-mapping': ['LINK_SECRET'],
   notify: ['SMTP_URL', 'MAIL_FROM', 'LINK_SECRET'],
   reminders: [],
+  'journeyapps-sweep': [],
+  'journeyapps-force': [],
   dashboard: [],
 };
 

@@ -1,9 +1,19 @@
 import { z } from 'zod';
+import { CronExpressionParser } from 'cron-parser';
 import { duration, durationList, sendingHoursSchema } from './durations.js';
 
 const optionalString = z.string().trim().min(1).optional();
 const int = (fallback: number, min = 0) => z.coerce.number().int().min(min).default(fallback);
 const bool = (fallback: boolean) => z.stringbool().default(fallback);
+/** BullMQ's job schedulers parse patterns with cron-parser: a pattern it takes, BullMQ takes. */
+const isCron = (pattern: string) => {
+  try {
+    CronExpressionParser.parse(pattern, { tz: 'UTC' });
+    return true;
+  } catch {
+    return false;
+  }
+};
 const isTimeZone = (tz: string) => {
   try {
     new Intl.DateTimeFormat('en', { timeZone: tz });
@@ -78,6 +88,25 @@ export const envSchema = z.object({
       }
     }, 'not a regular expression'),
   TRUELAYER_TIMEOUT_MS: int(5_000, 100),
+
+  // One JourneyApps deployment; several go in JOURNEYAPPS_DEPLOYMENTS_FILE instead.
+  JOURNEYAPPS_API_URL: z.url({ protocol: /^https?$/ }).optional(),
+  JOURNEYAPPS_API_TOKEN: optionalString,
+  JOURNEYAPPS_DEPLOYMENTS_FILE: optionalString,
+  // UNCONFIRMED outside CloudCode: `token` sends `Authorization: Token <x>` instead of the documented `Bearer O:<x>`.
+  JOURNEYAPPS_AUTH_SCHEME: z.enum(['named-token', 'token']).default('named-token'),
+  // Five fields (UTC), or six with seconds first.
+  JOURNEYAPPS_SWEEP_CRON: z.string().trim().default('0 3 * * *').refine(isCron, 'not a cron pattern like "0 3 * * *"'),
+  // Days; fractions allowed (tests use seconds-long ages).
+  JOURNEYAPPS_MAX_SESSION_AGE_DAYS: z.coerce.number().positive().default(30),
+  JOURNEYAPPS_DRY_RUN: bool(false),
+  JOURNEYAPPS_NOTIFY: bool(false),
+  JOURNEYAPPS_WARN_BEFORE: duration.optional(),
+  JOURNEYAPPS_RATE_LIMIT_RPS: int(10, 1),
+  // UNCONFIRMED: the largest `limit` the API accepts.
+  JOURNEYAPPS_PAGE_SIZE: int(100, 1),
+  JOURNEYAPPS_TIMEOUT_MS: int(10_000, 100),
+  JOURNEYAPPS_INTAKE_TOKEN: z.string().min(16, 'use at least 16 random characters').optional(),
 
   SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
   // Connections of the pooled transport, and so the most messages one notify process can have

@@ -10,7 +10,8 @@ export interface EmailContent {
   intro: string[];
   /** A short list (affected integrations), with the sentence that introduces it. */
   list?: { heading: string; items: string[] };
-  action: { label: string; url: string };
+  /** The one button; a heads-up that asks nothing of the reader (JourneyApps) has none, and no expiry line. */
+  action?: { label: string; url: string };
   /** Paragraphs after the button. */
   outro: string[];
 }
@@ -37,7 +38,7 @@ export function renderEmail(content: EmailContent, options: RenderOptions): Rend
   // One instance can appear twice (two auth slots); name it once.
   const items = [...new Set((content.list?.items ?? []).map((i) => headerText(i, 120)))];
   const expiry = `The link works until ${day(options.linkExpiresAt)}. If you did not expect this email, you can ignore it.`;
-  const label = headerText(content.action.label, 120);
+  const action = content.action && { label: headerText(content.action.label, 120), url: content.action.url };
 
   const text = [
     greeting,
@@ -45,11 +46,9 @@ export function renderEmail(content: EmailContent, options: RenderOptions): Rend
     ...content.intro.map(flat),
     ...(content.list && items.length > 0 ? [flat(content.list.heading), ...items.map((i) => `  - ${i}`)] : []),
     '',
-    `${label}:`,
-    `  ${content.action.url}`,
-    '',
+    ...(action ? [`${action.label}:`, `  ${action.url}`, ''] : []),
     ...content.outro.map(flat),
-    expiry,
+    ...(action ? [expiry] : []),
   ].join('\n');
 
   const h = escapeHtml;
@@ -58,9 +57,9 @@ export function renderEmail(content: EmailContent, options: RenderOptions): Rend
 <p>${h(greeting)}</p>
 ${content.intro.map((p) => `<p>${h(flat(p))}</p>`).join('\n')}
 ${content.list && items.length > 0 ? `<p>${h(flat(content.list.heading))}</p>\n<ul>${items.map((i) => `<li>${h(i)}</li>`).join('')}</ul>` : ''}
-<p><a href="${h(content.action.url)}">${h(label)}</a></p>
+${action ? `<p><a href="${h(action.url)}">${h(action.label)}</a></p>` : ''}
 ${content.outro.map((p) => `<p>${h(flat(p))}</p>`).join('\n')}
-<p style="color: #666">${h(expiry)}</p>
+${action ? `<p style="color: #666">${h(expiry)}</p>` : ''}
 </body></html>`;
 
   return { subject: headerText(content.subject, 160), text, html };

@@ -23,6 +23,8 @@ export interface Metrics {
   rateLimitWaits: Counter<'upstream' | 'reason'>;
   linkClicks: Counter<'provider' | 'outcome'>;
   historyErrors: Counter;
+  sweeps: Counter<'provider' | 'outcome'>;
+  sweepSessions: Counter<'provider' | 'outcome'>;
   /** Queue depth per state and the dead-letter total, read from Redis when scraped. */
   watchQueues(queues: readonly CountableQueue[], deadLetter: CountableQueue): void;
   /** The notification funnel per provider (how many reached each state), read when scraped. */
@@ -111,6 +113,13 @@ export function createMetrics(): Metrics {
     }),
     linkClicks: new Counter({ name: 'reauth_link_clicks_total', help: 'Landing-page requests by provider and outcome (viewed, redirected, completed, provider-unavailable, refused, rejected-…)', labelNames: ['provider', 'outcome'], registers }),
     historyErrors: new Counter({ name: 'reauth_history_errors_total', help: 'Timeline steps that could not be written (steps are best effort; jobs go on)', registers }),
+    sweeps: new Counter({ name: 'reauth_sweeps_total', help: 'Session sweeps (JourneyApps) by provider and outcome (completed, failed: a wrong token shows here)', labelNames: ['provider', 'outcome'], registers }),
+    sweepSessions: new Counter({
+      name: 'reauth_sweep_sessions_total',
+      help: 'What finished sweeps did with sessions, by outcome (examined, forced, warned, completed, young, not-enrolled, user-locked, failures)',
+      labelNames: ['provider', 'outcome'],
+      registers,
+    }),
     watchQueues(queues, deadLetter) {
       watched = { queues, deadLetter };
     },

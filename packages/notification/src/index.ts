@@ -7,9 +7,10 @@
  * write its keys: they call `Notifications`.
  */
 export * from './model.js';
-export { createNotifications, type Notifications, type OpenInput, type MoveInput, type StoreOptions } from './store.js';
+export { REPORTS_KEPT, createNotifications, type Notifications, type OpenInput, type MoveInput, type StoreOptions } from './store.js';
 export { createDelivery, messageIdOf, senderId, type Delivery, type DeliveryOptions } from './delivery.js';
 export { notificationJobs, notificationModule, nextDue, sendJobId, type NotificationDeps, type NotificationJobs } from './jobs.js';
 export type { CoreDeps, Intake, IntakeRequest, Landing, LinkOutcome, Notice, Provider, ProviderRuntime, StartedProvider, UpstreamHooks } from './provider.js';
+export { IntakeRefused } from './provider.js';
 export { nextSendingTime } from './quiet-hours.js';
 export { replayEntry } from './replay.js';

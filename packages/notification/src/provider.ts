@@ -2,7 +2,7 @@ import type { ProviderSwitch } from '@reauth/config';
 import type { z } from 'zod';
 import type { EmailContent } from '@reauth/email';
 import type { VerifiedLink } from '@reauth/links';
-import type { JobModule, ModuleHandlers, QueueSet } from '@reauth/queues';
+import type { JobModule, ModuleHandlers, QueueSet, Schedule } from '@reauth/queues';
 import type { RedisClient } from '@reauth/redis';
 import type { NotificationRecord } from './model.js';
 import type { Notifications } from './store.js';
@@ -75,6 +75,8 @@ export interface CoreDeps {
 export interface UpstreamHooks {
   onCall?(upstream: string, operation: string, outcome: 'ok' | 'error', error?: Error): void;
   onBudgetWait?(upstream: string): void;
+  /** A provider's periodic run finished (a JourneyApps sweep): its counts by outcome, for metrics. */
+  onRun?(provider: string, outcome: 'completed' | 'failed', counts: Record<string, number>): void;
 }
 
 export interface StartedProvider {
@@ -82,6 +84,8 @@ export interface StartedProvider {
   /** Its job module bound to this process's services. */
   jobs: ModuleHandlers;
   intakes: Intake[];
+  /** Job schedulers on its own queues, upserted by the processes that run them. */
+  schedules?: Schedule[];
   close(): void;
 }
 
@@ -102,6 +106,17 @@ export interface Provider {
 export interface IntakeRequest {
   header(name: string): string | undefined;
   query: Record<string, unknown>;
+}
+
+/**
+ * What `accept` throws for a well-formed request it can never store (an unknown deployment): the
+ * ingress answers `status` with the message, and a spooled copy is dropped, not retried.
+ */
+export class IntakeRefused extends Error {
+  constructor(readonly status: 404 | 409 | 422, message: string) {
+    super(message);
+    this.name = 'IntakeRefused';
+  }
 }
 
 /** A provider's webhook: the ingress mounts one generic route per intake. */

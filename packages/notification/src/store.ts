@@ -61,6 +61,8 @@ export interface Notifications {
   get(id: string): Promise<NotificationRecord | undefined>;
   /** The open notification about one credential, if any. */
   openFor(provider: string, subjectKey: string): Promise<NotificationRecord | undefined>;
+  /** `openFor` for many credentials in two round trips (a sweep checks a page of sessions at once). */
+  openForMany(provider: string, subjectKeys: readonly string[]): Promise<Array<NotificationRecord | undefined>>;
   detail(id: string): Promise<NotificationDetail | undefined>;
   /** Moves the state forward (never back) and/or records a step; undefined for an unknown id. */
   move(id: string, input: MoveInput): Promise<{ before: NotificationState; after: NotificationState } | undefined>;
@@ -71,9 +73,15 @@ export interface Notifications {
   funnel(): Promise<Record<string, Record<string, number>>>;
   /** Due notification ids, leased for `leaseMs` (see leaseDueScript). */
   leaseDue(now: number, leaseMs: number, limit: number): Promise<string[]>;
+  /** Keeps a provider's run report (a JourneyApps sweep) for the history API; the newest REPORTS_KEPT are kept. */
+  addReport(provider: string, report: Record<string, unknown>): Promise<void>;
+  /** Newest first. */
+  reports(provider: string, limit?: number): Promise<Array<Record<string, unknown>>>;
   /** The tagged key base, for tests and benchmarks that measure the layout. */
   base: string;
 }
+
+export const REPORTS_KEPT = 200;
 
 export interface StoreOptions {
   /** REDIS_PREFIX; every key sits under `<prefix>:{notif}`. */
@@ -164,6 +172,27 @@ export function createNotifications(redis: RedisClient, options: StoreOptions): 
       const id = await redis.get(`${base}:open:${provider}:${subjectKey}`);
       const record = id ? await store.get(id) : undefined;
       return record && isOpen(record.state) ? record : undefined;
+    },
+
+    async openForMany(provider, subjectKeys) {
+      if (subjectKeys.length === 0) return [];
+      const ids = await redis.mget(subjectKeys.map((k) => `${base}:open:${provider}:${k}`));
+      const found = ids.filter((id): id is string => id !== null);
+      const records = new Map((await fetchRecords(found)).map((r, i) => [found[i]!, r]));
+      return ids.map((id) => {
+        const record = id === null ? undefined : records.get(id);
+        return record && isOpen(record.state) ? record : undefined;
+      });
+    },
+
+    async addReport(provider, report) {
+      const key = `${base}:reports:${provider}`;
+      await redis.multi().lpush(key, JSON.stringify(report)).ltrim(key, 0, REPORTS_KEPT - 1).pexpire(key, retentionMs).exec();
+    },
+
+    async reports(provider, limit = 50) {
+      const lines = await redis.lrange(`${base}:reports:${provider}`, 0, Math.min(limit, REPORTS_KEPT) - 1);
+      return lines.map((line) => JSON.parse(line) as Record<string, unknown>);
     },
 
     async detail(id) {

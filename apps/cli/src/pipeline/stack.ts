@@ -14,6 +14,8 @@ export interface Stack {
   smtp: SmtpCapture;
   contacts: ContactsServer;
   config: Config;
+  /** The environment reauth was started with (a second process on the same stack takes it too). */
+  env: Record<string, string>;
   running: RunningRoles;
   /** An inspection handle on the same queues (tests read job states through it). */
   queues: QueueSet;
@@ -56,7 +58,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const ingressUrl = running.ingressUrl ?? '';
 
   return {
-    redis, tray, smtp, contacts, config, running, queues, store, client: inspect, ingressUrl, webhookToken, masterToken,
+    redis, tray, smtp, contacts, config, env, running, queues, store, client: inspect, ingressUrl, webhookToken, masterToken,
     postWebhook(body, init = {}) {
       return fetch(`${ingressUrl}/webhooks/tray/expired-auth?token=${encodeURIComponent(init.token ?? webhookToken)}`, {
         method: 'POST',

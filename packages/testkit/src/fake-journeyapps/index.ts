@@ -6,3 +6,4 @@ export {
 } from './server.js';
 export type { FakeJourneyAppsSession, FakeJourneyAppsSessionState, FakeJourneyAppsUser } from './state.js';
 export type { JourneyAppsErrorBody } from './errors.js';
+export { expectedSweep, mixedUsers, sessionsToForce, userIdOf } from './population.js';

@@ -1,0 +1,45 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { IntakeRefused, type Intake, type IntakeRequest } from '@reauth/notification';
+import type { Queue } from 'bullmq';
+import { z } from 'zod';
+
+const digest = (s: string) => createHash('sha256').update(s).digest();
+
+/** Constant-time whatever the lengths: digests are compared, not the tokens. */
+function hasBearer(req: IntakeRequest, expected: string): boolean {
+  const header = req.header('authorization');
+  const given = header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
+  return given !== undefined && timingSafeEqual(digest(given), digest(expected));
+}
+
+export const reauthenticateRequestSchema = z.object({
+  user_id: z.string().trim().min(1).max(200),
+  deployment: z.string().trim().min(1).max(50).optional(),
+});
+export type ReauthenticateRequest = z.infer<typeof reauthenticateRequestSchema>;
+
+/**
+ * `POST /webhooks/journeyapps/reauthenticate`: reference B.4's Cloud Code task as a queued, retried
+ * job, for an HR system's leaver process. With several deployments the caller must say which one.
+ */
+export function reauthenticateIntake(options: { token: string; deployments: readonly string[]; userQueue: () => Queue }): Intake<ReauthenticateRequest> {
+  const only = options.deployments.length === 1 ? options.deployments[0] : undefined;
+  const schema = reauthenticateRequestSchema.refine((body) => only !== undefined || body.deployment !== undefined, {
+    path: ['deployment'],
+    message: `required: one of ${options.deployments.join(', ')}`,
+  });
+  return {
+    name: 'journeyapps.reauthenticate',
+    path: '/webhooks/journeyapps/reauthenticate',
+    authenticate: (req) => hasBearer(req, options.token),
+    schema,
+    async accept(body, receivedAt) {
+      const deployment = body.deployment ?? only!;
+      if (!options.deployments.includes(deployment)) throw new IntakeRefused(404, `unknown deployment ${deployment}`);
+      // Fixed by the request and its receive time, so a spooled copy replayed later is the same job.
+      const id = `ja-user-${createHash('sha256').update(`${deployment}\u0000${body.user_id}\u0000${receivedAt}`).digest('hex').slice(0, 32)}`;
+      await options.userQueue().add('journeyapps.user', { deployment, userId: body.user_id, receivedAt }, { jobId: id });
+      return { status: 'queued', id };
+    },
+  };
+}
