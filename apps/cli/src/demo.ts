@@ -2,7 +2,10 @@ import { parseConfig, roles as allRoles } from '@reauth/config';
 import { createLogger, type Logger } from '@reauth/logger';
 import { startLocalWorld, type CapturedMail } from '@reauth/testkit';
 import { providerSwitches } from '@reauth/worker';
+import { startJourneyAppsSample } from './demo-journeyapps.js';
 import { startTrueLayerSample } from './demo-truelayer.js';
+import { formatReport, sweepNow } from './journeyapps.js';
+import type { SweepReport } from '@reauth/journeyapps';
 import { runRoles } from './process.js';
 import { onShutdown } from './shutdown.js';
 
@@ -18,6 +21,7 @@ export interface Demo {
   email: CapturedMail;
   link: string;
   truelayer: { email: CapturedMail; link: string };
+  journeyapps: { report: SweepReport; reauthenticated: number };
   stop(): Promise<void>;
 }
 
@@ -35,7 +39,8 @@ const linkIn = (text: string) => /http:\/\/localhost:\d+\/reauth\/[A-Za-z0-9_.-]
  * The whole path on one machine: embedded Redis, simulated Tray (rate limits on, two pages of
  * instances), a contacts directory, an SMTP capture; one sample webhook through every stage.
  * Then TrueLayer: a signed consent from a simulated customer backend, its notice, and its link
- * through the simulated bank back to that backend, which posts the renewal.
+ * through the simulated bank back to that backend, which posts the renewal. Then JourneyApps: one
+ * sweep of a simulated deployment, and its report.
  */
 export async function runDemo(options: DemoOptions): Promise<Demo> {
   const log = options.log ?? createLogger({ name: 'reauth-demo', level: process.env.LOG_LEVEL ?? 'warn' });
@@ -49,6 +54,7 @@ export async function runDemo(options: DemoOptions): Promise<Demo> {
   tray.addInstance({ id: 'si-3', name: 'Opportunities to Sheets', owner: sample.user_id, authValues: [{ externalId: 'external_sf', authId: sample.authId }] });
 
   const trueLayer = await startTrueLayerSample();
+  const journeyApps = await startJourneyAppsSample();
   const port = options.port ?? Number(process.env.PORT ?? 3000);
   const env = {
     ...world.env,
@@ -60,6 +66,7 @@ export async function runDemo(options: DemoOptions): Promise<Demo> {
     MAIL_FROM: 'reauth demo <reauth@localhost>',
     JOB_BACKOFF_MS: '200',
     ...trueLayer.env,
+    ...journeyApps.env,
   };
   const roles = allRoles.filter((r) => r !== 'dashboard');
   const config = parseConfig(env, roles, providerSwitches);
@@ -69,6 +76,7 @@ export async function runDemo(options: DemoOptions): Promise<Demo> {
   const stop = async () => {
     await running.stop();
     await trueLayer.close();
+    await journeyApps.close();
     await world.stop();
   };
 
@@ -87,6 +95,13 @@ export async function runDemo(options: DemoOptions): Promise<Demo> {
   const trueLayerEmail = (await smtp.waitFor(2, 30_000)).find((m) => m.to.includes('grace@example.com'));
   const trueLayerLink = trueLayerEmail && linkIn(trueLayerEmail.text);
   if (!trueLayerEmail || !trueLayerLink) throw new Error('demo: no TrueLayer email with a link arrived');
+
+  const [report] = await sweepNow(config, env, { dryRun: false, log });
+  if (!report) throw new Error('demo: the JourneyApps sweep gave no report');
+  // The sweep queues the force jobs; the running force workers make the calls.
+  const deadline = Date.now() + 30_000;
+  while (journeyApps.fake.reauthenticated.length < report.forced && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  const reauthenticated = journeyApps.fake.reauthenticated.length;
 
   if (options.interactive) {
     const line = '-'.repeat(72);
@@ -116,11 +131,17 @@ export async function runDemo(options: DemoOptions): Promise<Demo> {
         `Open this link: its button asks the (simulated) TrueLayer for a bank link, the bank sends you back`,
         `to the customer's redirect handler, which posts the renewed consent and reauth completes it:`,
         `  ${trueLayerLink}`,
+        '',
+        `JourneyApps: one sweep of the simulated deployment (30 app users):`,
+        line,
+        ...formatReport(report),
+        line,
+        `The simulated Backend API received ${reauthenticated} re-authenticate calls.`,
         `Running until Ctrl-C.`,
         '',
       ].join('\n'),
     );
     onShutdown(log, stop);
   }
-  return { ingressUrl, email, link, truelayer: { email: trueLayerEmail, link: trueLayerLink }, stop };
+  return { ingressUrl, email, link, truelayer: { email: trueLayerEmail, link: trueLayerLink }, journeyapps: { report, reauthenticated }, stop };
 }
