@@ -13,9 +13,10 @@ import { runP3, type P3Result } from './p3-tray-budget.js';
 import { runP4, type P4Result } from './p4-memory.js';
 import { runP5, type P5Result } from './p5-burst.js';
 import { runP6, type P6Result } from './p6-reminders.js';
+import { runP7, type P7Result } from './p7-journeyapps.js';
 import { profileChildrenInto, repoRoot } from './lib/processes.js';
 
-const scenarios = ['p1', 'p2', 'p3', 'p4', 'p5', 'p6'] as const;
+const scenarios = ['p1', 'p2', 'p3', 'p4', 'p5', 'p6', 'p7'] as const;
 type Scenario = (typeof scenarios)[number];
 
 const { values } = parseArgs({
@@ -50,6 +51,7 @@ interface Results {
   p4?: P4Result;
   p5?: P5Result;
   p6?: P6Result;
+  p7?: P7Result;
 }
 const results: Results = {};
 const errors: Partial<Record<Scenario, string>> = {};
@@ -77,6 +79,9 @@ await step('p3', () => runP3(quick ? { notifications: 300, users: 45 } : { notif
 await step('p4', () => runP4(quick ? { jobs: 10_000, checkpoint: 1_000, users: 100 } : { jobs: 100_000, checkpoint: 10_000, users: 1_000 }, log));
 await step('p5', () => runP5(quick ? { webhooks: 5_000, users: 250 } : { webhooks: 100_000, users: 5_000 }, log));
 await step('p6', () => runP6(quick ? { reminders: 100_000, sample: 2_000 } : { reminders: 1_000_000, sample: 10_000 }, log));
+await step('p7', () =>
+  runP7(quick ? { users: 10_000, checkpoint: 1_000, rounds: 1, budgetUsers: 1_000, budgetRps: 20 } : { users: 100_000, checkpoint: 10_000, rounds: 3, budgetUsers: 5_000, budgetRps: 20 }, log),
+);
 
 const summary = {
   p1_vs_peer: results.p1?.vsPeer ?? null,
@@ -100,6 +105,10 @@ const summary = {
   p6_redis_bytes_per_reminder: results.p6?.bytesPerReminder ?? null,
   p6_used_memory_per_reminder: results.p6?.usedMemoryPerReminder ?? null,
   p6_bytes_per_open_notification: results.p6?.bytesPerOpenNotification ?? null,
+  p7_sessions_per_s: results.p7?.sessionsPerS ?? null,
+  p7_rss_growth: results.p7?.rssGrowth ?? null,
+  p7_rate_utilisation: results.p7?.budget.utilisation ?? null,
+  p7_429: results.p7?.budget.status429 ?? null,
 };
 
 /** The targets; a null value (scenario not run or failed) is neither met nor missed. */
@@ -116,6 +125,9 @@ const targets: Array<[keyof typeof summary, '>=' | '<=', number]> = [
   ['p4_rss_growth', '<=', 0.1],
   ['p5_5xx', '<=', 0],
   ['p6_redis_bytes_per_reminder', '<=', 400],
+  ['p7_rss_growth', '<=', 0.1],
+  ['p7_rate_utilisation', '>=', 0.95],
+  ['p7_429', '<=', 0],
 ];
 const missed = targets
   .filter(([key, op, bound]) => {

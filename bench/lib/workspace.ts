@@ -8,7 +8,10 @@ export { enqueueExpiredAuth, trayEmail, trayExpiredAuthSchema, type TrayExpiredA
 export { renderEmail } from '../../packages/email/src/index.js';
 export { createNotifications } from '../../packages/notification/src/index.js';
 export {
+  expectedSweep,
+  mixedUsers,
   startContactsServer,
+  startFakeJourneyApps,
   startFakeTray,
   startLocalWorld,
   startRedisServer,

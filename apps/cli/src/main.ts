@@ -34,7 +34,16 @@ async function start(argv: string[]): Promise<void> {
   const redis = needsEmbedded ? await embeddedRedis(log, { persistent: true }) : undefined;
   const env = redis ? { ...process.env, REDIS_URL: redis.url } : process.env;
   const config = loadConfig(roles, providerSwitches, env);
-  const running = await runRoles(config, roles, log, env);
+  let running;
+  try {
+    running = await runRoles(config, roles, log, env);
+  } catch (err) {
+    // A provider's own settings (a JourneyApps deployments file) are checked when it starts: list every problem and exit 1.
+    if (!Array.isArray((err as { problems?: unknown }).problems)) throw err;
+    process.stderr.write(`reauth: ${(err as Error).message}\n`);
+    await redis?.stop();
+    process.exit(1);
+  }
   onShutdown(log, async () => {
     await running.stop();
     await redis?.stop();

@@ -15,12 +15,15 @@ import {
   type ReauthProcess,
   type World,
 } from '@reauth/chaos';
-import { postSigned, pressButton, startFakeTrueLayer, webhookSecret, type FakeTrueLayer } from '@reauth/testkit';
+import { mixedUsers, postSigned, pressButton, startFakeJourneyApps, startFakeTrueLayer, webhookSecret, type FakeJourneyApps, type FakeTrueLayer } from '@reauth/testkit';
 import { unmaskedSecretFields } from './secret-fields.js';
 
 let world: World;
 let tray: HttpProxy;
 let truelayer: FakeTrueLayer;
+let journeyapps: FakeJourneyApps;
+const journeyAppsToken = `ja-${Math.random().toString(36).slice(2)}-named-token`;
+const journeyAppsIntakeToken = `ja-${Math.random().toString(36).slice(2)}-intake-token`;
 const intakeSecret = webhookSecret();
 const refreshTokens: string[] = [];
 const processes: ReauthProcess[] = [];
@@ -37,6 +40,8 @@ beforeAll(async () => {
   world = await startWorld({ smtp: { rejectRecipients: ['bounce@customer.test'] } });
   tray = await startHttpProxy(world.tray.dialogUrl);
   truelayer = await startFakeTrueLayer({ graceMs: 0 });
+  journeyapps = await startFakeJourneyApps({ token: journeyAppsToken });
+  journeyapps.addUsers(mixedUsers(20));
   const env = {
     ...world.env,
     TRAY_GRAPHQL_URL: `${tray.origin}/graphql`,
@@ -45,8 +50,14 @@ beforeAll(async () => {
     TRUELAYER_AUTH_URL: truelayer.url,
     TRUELAYER_FALLBACK_URL: 'https://app.customer.test/connect?u={external_user_id}',
     TRUELAYER_NOTICES: '-1s',
+    JOURNEYAPPS_API_URL: journeyapps.url,
+    JOURNEYAPPS_API_TOKEN: journeyAppsToken,
+    JOURNEYAPPS_INTAKE_TOKEN: journeyAppsIntakeToken,
   };
-  processes.push(startReauth({ roles: ['ingress'], env }), startReauth({ roles: ['token-lookup', 'instance-mapping', 'notify', 'reminders'], env }));
+  processes.push(
+    startReauth({ roles: ['ingress'], env }),
+    startReauth({ roles: ['token-lookup', 'instance-mapping', 'notify', 'reminders', 'journeyapps-force'], env }),
+  );
   await Promise.all(processes.map((p) => p.ready));
 
   const users = [addUser(world), addUser(world), addUser(world)];
@@ -101,6 +112,18 @@ beforeAll(async () => {
   const revoke = await postSigned(`${world.ingressUrl}/webhooks/truelayer/consents/cred-busy/revoke`, intakeSecret, {});
   responses.push(`${revoke.status} ${await revoke.text()}`);
 
+  // JourneyApps: a sweep from the CLI (forces), an on-demand post, and a sweep whose token is refused.
+  const cliEnv = { ...env, REDIS_URL: world.env.REDIS_URL!, LOG_LEVEL: 'debug' };
+  for (const run of ['ok', 'refused']) {
+    if (run === 'refused') journeyapps.setToken('rotated-at-journeyapps-0000');
+    const sweep = await runReauthCommand(['journeyapps', 'sweep'], cliEnv);
+    responses.push(sweep.stdout, sweep.stderr);
+  }
+  journeyapps.setToken(journeyAppsToken);
+  const onDemand = await fetch(`${world.ingressUrl}/webhooks/journeyapps/reauthenticate`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${journeyAppsIntakeToken}` }, body: JSON.stringify({ user_id: 'user-0000013' }) });
+  responses.push(`${onDemand.status} ${await onDemand.text()}`);
+  await eventually('the JourneyApps sessions forced', async () => (journeyapps.reauthenticated.length >= 7 ? true : undefined), 30_000);
+
   const dlq = await runReauthCommand(['dlq', 'list', '--json'], { REDIS_URL: world.env.REDIS_URL!, LOG_LEVEL: 'debug' });
   responses.push(dlq.stdout, dlq.stderr);
 
@@ -120,6 +143,8 @@ beforeAll(async () => {
     // Tray Embedded's user tokens come without refresh tokens; TrueLayer's are posted by the customer.
     TRUELAYER_INTAKE_SECRET: intakeSecret,
     ...Object.fromEntries(refreshTokens.map((t, i) => [`TrueLayer refresh token ${i + 1}`, t])),
+    JOURNEYAPPS_API_TOKEN: journeyAppsToken,
+    JOURNEYAPPS_INTAKE_TOKEN: journeyAppsIntakeToken,
   };
 }, 90_000);
 
@@ -127,6 +152,7 @@ afterAll(async () => {
   await Promise.all(processes.map((p) => p.kill()));
   await tray?.close();
   await truelayer?.close();
+  await journeyapps?.close();
   await world?.stop();
 });
 
@@ -146,6 +172,8 @@ describe('secrets', () => {
     expect(truelayer.calls.map((c) => c.status)).toEqual(expect.arrayContaining([200, 401, 503]));
     for (const answer of ['/bank/', 'app.customer.test/connect?u=tl-lapsed', 'try again in a minute', '"status":"revoked"']) expect(haystacks['HTTP answers and dlq output']).toContain(answer);
     expect(haystacks['Redis keys and values']).toContain('truelayer');
+    // The JourneyApps paths ran: a sweep that forced, a refused token, an on-demand post.
+    for (const answer of ['sweep of default: completed', 'refused the API token', '"status":"queued"', '"sourceQueue": "journeyapps-sweep"']) expect(haystacks['HTTP answers and dlq output']).toContain(answer);
   });
 
   it('no secret appears in logs, Redis (keys, values, job data, dead letters, event streams), the AOF, or any answer', () => {

@@ -162,6 +162,7 @@ describe('fake JourneyApps: auth', () => {
       // Auth comes before routing.
       expect((await call(fake, '/nowhere', { authorization: 'Token x' })).body).toEqual(FAILED);
       expect(fake.calls).toBe(6);
+      expect(fake.callTimes).toHaveLength(6);
     }));
 
   it('accepts only the rotated token after setToken', () =>

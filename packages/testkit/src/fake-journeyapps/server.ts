@@ -67,6 +67,8 @@ export interface FakeJourneyApps {
   readonly reauthenticated: ReadonlyArray<FakeJourneyAppsReauthentication>;
   /** All requests received. */
   readonly calls: number;
+  /** Date.now() of every request received, in order (rate measurements). */
+  readonly callTimes: ReadonlyArray<number>;
   /** Requests answered 429. */
   readonly rateLimited: number;
   /** The next n authenticated requests that pass the rate limit get `status` (500 by default). */
@@ -128,6 +130,7 @@ export async function startFakeJourneyApps(options: FakeJourneyAppsOptions): Pro
   const failures: number[] = [];
   let token = options.token;
   let calls = 0;
+  const callTimes: number[] = [];
   let rateLimited = 0;
 
   function listUsers(url: URL, res: ServerResponse): void {
@@ -159,6 +162,7 @@ export async function startFakeJourneyApps(options: FakeJourneyAppsOptions): Pro
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     calls += 1;
+    callTimes.push(Date.now());
     await readBody(req); // nothing the fake serves takes a body; drain it so keep-alive sockets stay usable
     if (req.headers.authorization !== `Bearer O:${token}`) return sendJson(res, 401, AUTHENTICATION_FAILED);
     if (limiter && !limiter.tryTake()) {
@@ -218,6 +222,7 @@ export async function startFakeJourneyApps(options: FakeJourneyAppsOptions): Pro
     get calls() {
       return calls;
     },
+    callTimes,
     get rateLimited() {
       return rateLimited;
     },
