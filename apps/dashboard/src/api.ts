@@ -1,7 +1,14 @@
 import express, { type Router } from 'express';
+import { z } from 'zod';
+import type { ErrorAnswer } from '@reauth/ingress';
 import { redactSecrets, type Logger } from '@reauth/logger';
-import { filterSchema, isOpen, replayEntry, type Notifications } from '@reauth/notification';
+import { filterSchema, isOpen, notificationStates, replayEntry, type Notifications } from '@reauth/notification';
 import { getDeadLetter, listDeadLetters, type QueueSet } from '@reauth/queues';
+
+/** The API's own answers; the description of the API is generated from these. */
+export const resolvedSchema = z.object({ id: z.string(), state: z.enum(notificationStates).optional() });
+export const replayedSchema = z.object({ id: z.string(), replayJobId: z.string() });
+export const alreadyReplayedSchema = z.object({ error: z.string(), replayJobId: z.string() });
 
 export interface ApiOptions {
   queues: QueueSet;
@@ -28,7 +35,7 @@ export function adminApi({ queues, store, log }: ApiOptions): Router {
     const idFilters = Object.keys(query).filter((k) => !['provider', 'state', 'limit', 'cursor'].includes(k));
     if (!filter.success || (idFilters.length > 0 && !query.provider)) {
       const issues = filter.success ? [{ path: idFilters[0] ?? '', message: 'filtering by a provider id needs ?provider=' }] : filter.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
-      res.status(400).json({ error: 'invalid filter', issues });
+      res.status(400).json({ error: 'invalid filter', issues } satisfies ErrorAnswer);
       return;
     }
     res.json(await store.list(filter.data));
@@ -36,7 +43,7 @@ export function adminApi({ queues, store, log }: ApiOptions): Router {
 
   router.get('/api/notifications/:id', async (req, res) => {
     const detail = await store.detail(req.params.id);
-    if (!detail) res.status(404).json({ error: 'no such notification (unknown, or older than HISTORY_DAYS)' });
+    if (!detail) res.status(404).json({ error: 'no such notification (unknown, or older than HISTORY_DAYS)' } satisfies ErrorAnswer);
     else res.json(detail);
   });
 
@@ -47,16 +54,16 @@ export function adminApi({ queues, store, log }: ApiOptions): Router {
   router.post('/api/notifications/:id/resolve', async (req, res) => {
     const record = await store.get(req.params.id);
     if (!record) {
-      res.status(404).json({ error: 'no such notification' });
+      res.status(404).json({ error: 'no such notification' } satisfies ErrorAnswer);
       return;
     }
     if (!isOpen(record.state)) {
-      res.status(409).json({ error: `already ended: ${record.state}` });
+      res.status(409).json({ error: `already ended: ${record.state}` } satisfies ErrorAnswer);
       return;
     }
     const moved = await store.move(record.id, { to: 'completed', reason: 'resolved by an admin', event: { kind: 'completed', detail: 'resolved by an admin' } });
     log.info({ notificationId: record.id }, 'notification resolved from the dashboard');
-    backToPage(req, res, record.id, { id: record.id, state: moved?.after });
+    backToPage(req, res, record.id, { id: record.id, ...(moved ? { state: moved.after } : {}) } satisfies z.infer<typeof resolvedSchema>);
   });
 
   router.get('/api/dead-letter', async (_req, res) => {
@@ -66,18 +73,19 @@ export function adminApi({ queues, store, log }: ApiOptions): Router {
   router.post('/api/dead-letter/:id/replay', async (req, res) => {
     const entry = await getDeadLetter(queues, req.params.id);
     if (!entry) {
-      res.status(404).json({ error: 'no such dead-letter entry' });
+      res.status(404).json({ error: 'no such dead-letter entry' } satisfies ErrorAnswer);
       return;
     }
     // A second replay would run the stage twice; the first one is linked from the entry.
     if (entry.replayJobId) {
-      res.status(409).json({ error: 'already replayed', replayJobId: entry.replayJobId });
+      res.status(409).json({ error: 'already replayed', replayJobId: entry.replayJobId } satisfies z.infer<typeof alreadyReplayedSchema>);
       return;
     }
     const { replayJobId, notificationId } = await replayEntry(queues, store, entry.id);
     log.info({ deadLetterId: entry.id, replayJobId }, 'dead-letter entry replayed from the dashboard');
-    if (notificationId) backToPage(req, res, notificationId, { id: entry.id, replayJobId });
-    else res.json({ id: entry.id, replayJobId });
+    const replayed: z.infer<typeof replayedSchema> = { id: entry.id, replayJobId };
+    if (notificationId) backToPage(req, res, notificationId, replayed);
+    else res.json(replayed);
   });
 
   return router;

@@ -120,6 +120,13 @@ export interface Intake<T = unknown> {
    */
   input?(body: unknown, req: IntakeRequest & { params: Record<string, string> }): unknown;
   schema: z.ZodType<T>;
+  /** One line for the API description: who posts here, and about what. */
+  summary: string;
+  /**
+   * The request body as sent, for the API description, when `input` builds what `schema` sees
+   * from more than the body; `schema` describes it otherwise.
+   */
+  body?: z.ZodType;
   /**
    * Stores the work; resolves only once it is safely in Redis. `receivedAt` is part of what it
    * dedupes on, so a replay from the spool with the original time lands on the same notification.
