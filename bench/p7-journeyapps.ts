@@ -1,4 +1,4 @@
-import { startReauth, type Child } from './lib/processes.js';
+import { spawnTs, startReauth, type Child } from './lib/processes.js';
 import { startStack, type Stack } from './lib/stack.js';
 import { median, round, until } from './lib/wait.js';
 import { expectedSweep, freePort, mixedUsers, startFakeJourneyApps } from './lib/workspace.js';
@@ -9,6 +9,10 @@ import { expectedSweep, freePort, mixedUsers, startFakeJourneyApps } from './lib
  *   users of mixed states at a fake with no rate limit and reauth's budget out of the way. Sessions
  *   examined per second over the sweep, and the worker's RSS growth between 10,000 users scanned and
  *   the end: the sweep holds one page at a time, so it should not grow with users.
+ *   V8 grows its heap lazily at Node defaults, so the same rounds also run in a worker with a heap
+ *   limit (as `p4` does), and the sweep alone runs in a process that reads its live heap after a
+ *   full collection (`servers/sweep-heap.ts`): what the sweep retains, apart from how big V8 lets the
+ *   heap get.
  * - Budget: the fake limits like JourneyApps (a token bucket) at the rate reauth's budget is set to,
  *   and a sweep worker plus a second force worker share the budget: call rate against the budget,
  *   and how many calls the fake answered 429.
@@ -34,6 +38,12 @@ export interface P7Result {
   rounds: P7Round[];
   sessionsPerS: number;
   rssGrowth: number;
+  /** The same rounds in a worker with NODE_OPTIONS=--max-old-space-size=128. */
+  tunedRounds: P7Round[];
+  rssGrowthTuned: number;
+  /** Live heap after a full GC, at the checkpoint and at the end of each sweep. */
+  heapRounds: Array<{ heapAtCheckpointMb: number; heapAtEndMb: number; growth: number }>;
+  heapGrowth: number;
   budget: { calls: number; achievedRps: number; utilisation: number; status429: number; forced: number };
 }
 
@@ -65,42 +75,57 @@ async function sweepOnce(stack: Stack, worker: Child, id: string, checkpoint: nu
   return { report, rssAtCheckpoint, rssAtEnd: worker.rss() };
 }
 
-async function throughput(options: P7Options, log: (line: string) => void): Promise<P7Round[]> {
+const TUNED_NODE_OPTIONS = '--max-old-space-size=128';
+
+async function throughput(options: P7Options, log: (line: string) => void): Promise<Pick<P7Result, 'rounds' | 'tunedRounds' | 'heapRounds'>> {
   const stack = await startStack({ trayRateLimit: false });
   const fake = await startFakeJourneyApps({ token: TOKEN });
   try {
     fake.addUsers(mixedUsers(options.users));
-    const worker = await startWorker(stack, 'p7-sweep', ['journeyapps-sweep'], {
-      JOURNEYAPPS_API_URL: fake.url,
-      JOURNEYAPPS_API_TOKEN: TOKEN,
-      JOURNEYAPPS_RATE_LIMIT_RPS: '1000000',
+    const env = { JOURNEYAPPS_API_URL: fake.url, JOURNEYAPPS_API_TOKEN: TOKEN, JOURNEYAPPS_RATE_LIMIT_RPS: '1000000' };
+    const rounds = await sweepRounds(stack, options, 'p7-sweep', env, log);
+    const tunedRounds = await sweepRounds(stack, options, 'p7-sweep-tuned', { ...env, NODE_OPTIONS: TUNED_NODE_OPTIONS }, log);
+    const probe = spawnTs('p7-heap', 'bench/servers/sweep-heap.ts', [], {
+      REDIS_URL: stack.redis.url, API_URL: fake.url, API_TOKEN: TOKEN, ROUNDS: String(options.rounds), CHECKPOINT: String(options.checkpoint), NODE_OPTIONS: '--expose-gc', NODE_ENV: 'production',
     });
-    const rounds: P7Round[] = [];
     try {
-      for (let r = 0; r < options.rounds; r += 1) {
-        const { report, rssAtCheckpoint, rssAtEnd } = await sweepOnce(stack, worker, `p7-${r}`, options.checkpoint);
-        if (report.usersScanned !== options.users || report.sessionsExamined !== expectedSweep(options.users, false).sessionsExamined) {
-          throw new Error(`bench: sweep ${r} scanned ${report.usersScanned} users and ${report.sessionsExamined} sessions`);
-        }
-        const seconds = (report.finishedAt - report.startedAt) / 1000;
-        const round_: P7Round = {
-          seconds: round(seconds, 2),
-          sessionsPerS: round(report.sessionsExamined / seconds, 0),
-          rssAtCheckpointMb: round(rssAtCheckpoint / 2 ** 20, 1),
-          rssAtEndMb: round(rssAtEnd / 2 ** 20, 1),
-          rssGrowth: round((rssAtEnd - rssAtCheckpoint) / rssAtCheckpoint, 3),
-        };
-        rounds.push(round_);
-        log(`  p7: round ${r + 1}: ${options.users} users in ${round_.seconds} s, ${round_.sessionsPerS} sessions/s, RSS ${round_.rssAtCheckpointMb} MB at ${options.checkpoint} users -> ${round_.rssAtEndMb} MB (${round_.rssGrowth})`);
-      }
+      const { rounds: heap } = await probe.message<{ rounds: Array<{ heapAtCheckpoint: number; heapAtEnd: number }> }>();
+      const heapRounds = heap.map((h) => ({ heapAtCheckpointMb: round(h.heapAtCheckpoint / 2 ** 20, 1), heapAtEndMb: round(h.heapAtEnd / 2 ** 20, 1), growth: round((h.heapAtEnd - h.heapAtCheckpoint) / h.heapAtCheckpoint, 3) }));
+      for (const h of heapRounds) log(`  p7: live heap after a full GC: ${h.heapAtCheckpointMb} MB at ${options.checkpoint} users -> ${h.heapAtEndMb} MB (${h.growth})`);
+      return { rounds, tunedRounds, heapRounds };
     } finally {
-      await worker.stop();
+      await probe.stop();
     }
-    return rounds;
   } finally {
     await fake.close();
     await stack.close();
   }
+}
+
+async function sweepRounds(stack: Stack, options: P7Options, name: string, env: Record<string, string>, log: (line: string) => void): Promise<P7Round[]> {
+  const worker = await startWorker(stack, name, ['journeyapps-sweep'], env);
+  const rounds: P7Round[] = [];
+  try {
+    for (let r = 0; r < options.rounds; r += 1) {
+      const { report, rssAtCheckpoint, rssAtEnd } = await sweepOnce(stack, worker, `${name}-${r}`, options.checkpoint);
+      if (report.usersScanned !== options.users || report.sessionsExamined !== expectedSweep(options.users, false).sessionsExamined) {
+        throw new Error(`bench: sweep ${r} scanned ${report.usersScanned} users and ${report.sessionsExamined} sessions`);
+      }
+      const seconds = (report.finishedAt - report.startedAt) / 1000;
+      const measured: P7Round = {
+        seconds: round(seconds, 2),
+        sessionsPerS: round(report.sessionsExamined / seconds, 0),
+        rssAtCheckpointMb: round(rssAtCheckpoint / 2 ** 20, 1),
+        rssAtEndMb: round(rssAtEnd / 2 ** 20, 1),
+        rssGrowth: round((rssAtEnd - rssAtCheckpoint) / rssAtCheckpoint, 3),
+      };
+      rounds.push(measured);
+      log(`  p7: ${name} round ${r + 1}: ${options.users} users in ${measured.seconds} s, ${measured.sessionsPerS} sessions/s, RSS ${measured.rssAtCheckpointMb} MB at ${options.checkpoint} users -> ${measured.rssAtEndMb} MB (${measured.rssGrowth})`);
+    }
+  } finally {
+    await worker.stop();
+  }
+  return rounds;
 }
 
 async function budget(options: P7Options, log: (line: string) => void): Promise<P7Result['budget']> {
@@ -138,12 +163,16 @@ async function budget(options: P7Options, log: (line: string) => void): Promise<
 }
 
 export async function runP7(options: P7Options, log: (line: string) => void): Promise<P7Result> {
-  const rounds = await throughput(options, log);
+  const { rounds, tunedRounds, heapRounds } = await throughput(options, log);
   return {
     options,
     rounds,
     sessionsPerS: median(rounds.map((r) => r.sessionsPerS)),
     rssGrowth: median(rounds.map((r) => r.rssGrowth)),
+    tunedRounds,
+    rssGrowthTuned: median(tunedRounds.map((r) => r.rssGrowth)),
+    heapRounds,
+    heapGrowth: median(heapRounds.map((h) => h.growth)),
     budget: await budget(options, log),
   };
 }

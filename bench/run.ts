@@ -107,6 +107,8 @@ const summary = {
   p6_bytes_per_open_notification: results.p6?.bytesPerOpenNotification ?? null,
   p7_sessions_per_s: results.p7?.sessionsPerS ?? null,
   p7_rss_growth: results.p7?.rssGrowth ?? null,
+  p7_rss_growth_tuned: results.p7?.rssGrowthTuned ?? null,
+  p7_heap_growth: results.p7?.heapGrowth ?? null,
   p7_rate_utilisation: results.p7?.budget.utilisation ?? null,
   p7_429: results.p7?.budget.status429 ?? null,
 };

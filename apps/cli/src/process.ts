@@ -95,6 +95,7 @@ export async function runRoles(config: Config, roles: readonly Role[], log: Logg
       readiness: observed.readiness,
       log: log.child({ role: 'dashboard' }),
       loginStore: { redis: commands, prefix: config.REDIS_PREFIX },
+      intakes: core.intakes,
     });
     const server = await listen(createServer(dashboard), config.ADMIN_PORT, access.host);
     dashboardUrl = `http://127.0.0.1:${(server.address() as { port: number }).port}`;

@@ -1,8 +1,17 @@
 import express, { type Router } from 'express';
-import { redactSecrets, type Logger } from '@reauth/logger';
 import { z } from 'zod';
-import { REPORTS_KEPT, filterSchema, isOpen, replayEntry, type Notifications } from '@reauth/notification';
+import type { ErrorAnswer } from '@reauth/ingress';
+import { redactSecrets, type Logger } from '@reauth/logger';
+import { REPORTS_KEPT, filterSchema, isOpen, notificationStates, replayEntry, type Notifications } from '@reauth/notification';
 import { getDeadLetter, listDeadLetters, type QueueSet } from '@reauth/queues';
+
+/** The API's own answers; the description of the API is generated from these. */
+export const resolvedSchema = z.object({ id: z.string(), state: z.enum(notificationStates).optional() });
+export const replayedSchema = z.object({ id: z.string(), replayJobId: z.string() });
+export const reportsQuerySchema = z.object({ limit: z.coerce.number().int().min(1).max(REPORTS_KEPT).default(50) });
+/** A provider's run reports as it wrote them (a JourneyApps sweep: counts by outcome, see SweepReport). */
+export const reportsSchema = z.object({ items: z.array(z.record(z.string(), z.unknown())) });
+export const alreadyReplayedSchema = z.object({ error: z.string(), replayJobId: z.string() });
 
 export interface ApiOptions {
   queues: QueueSet;
@@ -29,7 +38,7 @@ export function adminApi({ queues, store, log }: ApiOptions): Router {
     const idFilters = Object.keys(query).filter((k) => !['provider', 'state', 'limit', 'cursor'].includes(k));
     if (!filter.success || (idFilters.length > 0 && !query.provider)) {
       const issues = filter.success ? [{ path: idFilters[0] ?? '', message: 'filtering by a provider id needs ?provider=' }] : filter.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
-      res.status(400).json({ error: 'invalid filter', issues });
+      res.status(400).json({ error: 'invalid filter', issues } satisfies ErrorAnswer);
       return;
     }
     res.json(await store.list(filter.data));
@@ -37,15 +46,15 @@ export function adminApi({ queues, store, log }: ApiOptions): Router {
 
   router.get('/api/notifications/:id', async (req, res) => {
     const detail = await store.detail(req.params.id);
-    if (!detail) res.status(404).json({ error: 'no such notification (unknown, or older than HISTORY_DAYS)' });
+    if (!detail) res.status(404).json({ error: 'no such notification (unknown, or older than HISTORY_DAYS)' } satisfies ErrorAnswer);
     else res.json(detail);
   });
 
   // A provider's run reports, newest first (JourneyApps: one per sweep, failed ones included).
   router.get('/api/reports/:provider', async (req, res) => {
-    const limit = z.coerce.number().int().min(1).max(REPORTS_KEPT).default(50).safeParse(req.query.limit);
-    if (!limit.success) return void res.status(400).json({ error: 'invalid limit', issues: limit.error.issues.map((i) => ({ path: 'limit', message: i.message })) });
-    res.json({ items: await store.reports(req.params.provider, limit.data) });
+    const query = reportsQuerySchema.safeParse(req.query);
+    if (!query.success) return void res.status(400).json({ error: 'invalid limit', issues: query.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) } satisfies ErrorAnswer);
+    res.json({ items: await store.reports(req.params.provider, query.data.limit) } satisfies z.infer<typeof reportsSchema>);
   });
 
   router.get('/api/funnel', async (_req, res) => {
@@ -55,16 +64,16 @@ export function adminApi({ queues, store, log }: ApiOptions): Router {
   router.post('/api/notifications/:id/resolve', async (req, res) => {
     const record = await store.get(req.params.id);
     if (!record) {
-      res.status(404).json({ error: 'no such notification' });
+      res.status(404).json({ error: 'no such notification' } satisfies ErrorAnswer);
       return;
     }
     if (!isOpen(record.state)) {
-      res.status(409).json({ error: `already ended: ${record.state}` });
+      res.status(409).json({ error: `already ended: ${record.state}` } satisfies ErrorAnswer);
       return;
     }
     const moved = await store.move(record.id, { to: 'completed', reason: 'resolved by an admin', event: { kind: 'completed', detail: 'resolved by an admin' } });
     log.info({ notificationId: record.id }, 'notification resolved from the dashboard');
-    backToPage(req, res, record.id, { id: record.id, state: moved?.after });
+    backToPage(req, res, record.id, { id: record.id, ...(moved ? { state: moved.after } : {}) } satisfies z.infer<typeof resolvedSchema>);
   });
 
   router.get('/api/dead-letter', async (_req, res) => {
@@ -74,18 +83,19 @@ export function adminApi({ queues, store, log }: ApiOptions): Router {
   router.post('/api/dead-letter/:id/replay', async (req, res) => {
     const entry = await getDeadLetter(queues, req.params.id);
     if (!entry) {
-      res.status(404).json({ error: 'no such dead-letter entry' });
+      res.status(404).json({ error: 'no such dead-letter entry' } satisfies ErrorAnswer);
       return;
     }
     // A second replay would run the stage twice; the first one is linked from the entry.
     if (entry.replayJobId) {
-      res.status(409).json({ error: 'already replayed', replayJobId: entry.replayJobId });
+      res.status(409).json({ error: 'already replayed', replayJobId: entry.replayJobId } satisfies z.infer<typeof alreadyReplayedSchema>);
       return;
     }
     const { replayJobId, notificationId } = await replayEntry(queues, store, entry.id);
     log.info({ deadLetterId: entry.id, replayJobId }, 'dead-letter entry replayed from the dashboard');
-    if (notificationId) backToPage(req, res, notificationId, { id: entry.id, replayJobId });
-    else res.json({ id: entry.id, replayJobId });
+    const replayed: z.infer<typeof replayedSchema> = { id: entry.id, replayJobId };
+    if (notificationId) backToPage(req, res, notificationId, replayed);
+    else res.json(replayed);
   });
 
   return router;

@@ -1,5 +1,5 @@
 import express, { type Express } from 'express';
-import { filterSchema, type Notifications } from '@reauth/notification';
+import { filterSchema, type Intake, type Notifications } from '@reauth/notification';
 import type { Logger } from '@reauth/logger';
 import { healthRouter, type Readiness } from '@reauth/metrics';
 import { getDeadLetter, type DeadLetterView, type QueueSet } from '@reauth/queues';
@@ -7,6 +7,7 @@ import { adminApi } from './api.js';
 import { basicAuth, type Credentials, type LoginLimit, type LoginLimitStore } from './auth.js';
 import { BOARD_PATH, bullBoard } from './board.js';
 import { readOnlyGuard, sameOrigin, securityHeaders } from './guards.js';
+import { openApiDocument } from './openapi.js';
 import { PAGE_CSP, notFoundPage, notificationPage, notificationsPage, type ListFilters } from './pages.js';
 
 export interface DashboardOptions {
@@ -19,14 +20,18 @@ export interface DashboardOptions {
   /** Failed logins are counted here, shared by every replica. */
   loginStore: LoginLimitStore;
   loginLimit?: LoginLimit;
+  /** Every provider intake that is on, for the API description. */
+  intakes: readonly Intake[];
 }
 
 /**
  * The admin app: health probes in the open; behind Basic auth, CSRF checks and (optionally)
- * read-only mode, Bull Board over every queue, the notification history pages and the JSON API.
+ * read-only mode, Bull Board over every queue, the notification history pages, the JSON API and
+ * the API description of both apps.
  */
 export function createDashboard(options: DashboardOptions): Express {
   const { queues, store, readOnly, log } = options;
+  const document = openApiDocument(options.intakes);
   const app = express();
   app.disable('x-powered-by');
   app.use(securityHeaders);
@@ -38,6 +43,11 @@ export function createDashboard(options: DashboardOptions): Express {
   app.get('/', (_req, res) => res.redirect(302, '/notifications'));
   app.use(BOARD_PATH, bullBoard(queues, readOnly));
   app.use(adminApi({ queues, store, log }));
+  // Behind the login like the rest: it maps the admin API and the intakes for whoever reads it,
+  // and the probes stay the only open routes.
+  app.get('/openapi.json', (_req, res) => {
+    res.json(document);
+  });
 
   app.get('/notifications', async (req, res) => {
     const filters: ListFilters = Object.fromEntries(Object.entries(req.query).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1] !== ''));

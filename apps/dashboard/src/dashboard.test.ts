@@ -48,7 +48,7 @@ async function world(overrides: Partial<DashboardOptions> = {}, prefix = `t${ran
   const queues = openQueues({ target: { url: redis.url }, prefix, queues: workQueueNames, tuning: { attempts: 1, backoffMs: 10 } });
   opened.push(queues);
   const store = createNotifications(commands, { prefix, retentionDays: 30 });
-  const app = createDashboard({ queues, store, credentials, readOnly: false, readiness: createReadiness(() => queues.connection.ping()), log, loginStore: { redis: commands, prefix }, ...overrides });
+  const app = createDashboard({ queues, store, credentials, readOnly: false, readiness: createReadiness(() => queues.connection.ping()), log, loginStore: { redis: commands, prefix }, intakes: [], ...overrides });
   const server = app.listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   servers.push(server);

@@ -1,8 +1,10 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import express, { type Request, type Response, type Router } from 'express';
+import { z } from 'zod';
 import { LinkError, type LinkSigner, type VerifiedLink } from '@reauth/links';
 import type { Logger } from '@reauth/logger';
 import { isOpen, type NotificationRecord, type Notifications, type ProviderRuntime } from '@reauth/notification';
+import type { ErrorAnswer } from './answers.js';
 import { LANDING_CSP, landingPage, messagePage } from './pages.js';
 
 export interface LandingOptions {
@@ -13,6 +15,18 @@ export interface LandingOptions {
   /** Every click's outcome, for metrics. */
   onOutcome?: (outcome: string, provider?: string) => void;
 }
+
+/** Every POST carries the page's form key: only the page itself can press the button or report. */
+export const formKeySchema = z.object({ k: z.string() });
+/** The button; `choice` when the provider offers one button per choice. */
+export const buttonFormSchema = formKeySchema.extend({ choice: z.string().optional() });
+/** What the page reports from the provider's dialog. */
+export const dialogEventSchema = formKeySchema.extend({ type: z.enum(['finish', 'close', 'error']), detail: z.string().optional() });
+
+/** The button's JSON answers (the page's script asks for JSON; a plain form post gets a redirect or a page). */
+export const redirectAnswerSchema = z.object({ url: z.string(), popupOrigin: z.string().optional() });
+export const retryAnswerSchema = z.object({ message: z.string() });
+export const refusedAnswerSchema = z.object({ message: z.string(), fallbackUrl: z.string().optional() });
 
 type Found = { link: VerifiedLink; record: NotificationRecord; provider: ProviderRuntime };
 
@@ -82,7 +96,7 @@ export function landingRouter(options: LandingOptions): Router {
   }
 
   function formOk(req: Request, res: Response): boolean {
-    const key = typeof req.body?.k === 'string' ? req.body.k : '';
+    const key = formKeySchema.safeParse(req.body).data?.k ?? '';
     if (!crossSite(req) && same(key, signer.formKey(String(req.params.token)))) return true;
     outcome('rejected-form');
     page(res, 403, messagePage('Please use the button on the page', 'This request did not come from the reconnect page. Please open the link from your email again.'));
@@ -106,27 +120,27 @@ export function landingRouter(options: LandingOptions): Router {
     const found = await find(req, res);
     if (!found) return;
     const { record, provider } = found;
-    const choice = typeof req.body?.choice === 'string' ? req.body.choice : undefined;
+    const choice = buttonFormSchema.safeParse(req.body).data?.choice;
     const result = await provider.act(record, choice, found.link);
     if (result.kind === 'redirect') {
       await store.move(record.id, { to: 'opened', event: { kind: 'opened', detail: 'the reconnect button was pressed' } });
       outcome('redirected', record.provider);
       log.info({ notificationId: record.id }, 're-auth link opened; sending the user on to the provider');
-      if (wantsJson(req)) res.json({ url: result.url, ...(result.popupOrigin ? { popupOrigin: result.popupOrigin } : {}) });
+      if (wantsJson(req)) res.json({ url: result.url, ...(result.popupOrigin ? { popupOrigin: result.popupOrigin } : {}) } satisfies z.infer<typeof redirectAnswerSchema>);
       else res.redirect(302, result.url);
       return;
     }
     if (result.kind === 'retry') {
       outcome('provider-unavailable', record.provider);
       await store.step(record.id, { kind: 'link-failed', detail: 'the provider was unavailable' }).catch(() => undefined);
-      if (wantsJson(req)) res.status(503).json({ message: result.message });
+      if (wantsJson(req)) res.status(503).json({ message: result.message } satisfies z.infer<typeof retryAnswerSchema>);
       else page(res, 503, messagePage('Please try again in a minute', result.message));
       return;
     }
     outcome('refused', record.provider);
     await store.move(record.id, { to: 'failed', reason: result.reason, event: { kind: 'failed', detail: result.reason } });
     const fallback = result.fallbackUrl ? { label: 'Set up the connection again', url: result.fallbackUrl } : undefined;
-    if (wantsJson(req)) res.status(410).json({ message: result.message, ...(fallback ? { fallbackUrl: fallback.url } : {}) });
+    if (wantsJson(req)) res.status(410).json({ message: result.message, ...(fallback ? { fallbackUrl: fallback.url } : {}) } satisfies z.infer<typeof refusedAnswerSchema>);
     else page(res, 410, messagePage('This connection must be set up again', result.message, fallback));
   });
 
@@ -135,17 +149,19 @@ export function landingRouter(options: LandingOptions): Router {
     const found = await find(req, res);
     if (!found) return;
     const id = found.record.id;
-    const type = req.body?.type;
+    const event = dialogEventSchema.safeParse(req.body);
+    if (!event.success) {
+      res.status(400).json({ error: 'type must be finish, close or error, and detail text' } satisfies ErrorAnswer);
+      return;
+    }
+    const { type, detail } = event.data;
     if (type === 'finish') {
       await store.move(id, { to: 'completed', reason: 'finished in the dialog', event: { kind: 'completed', detail: 'the dialog reported finish' } });
       outcome('completed', found.record.provider);
     } else if (type === 'close') {
       await store.step(id, { kind: 'popup-closed', detail: 'the dialog was closed before finishing' });
-    } else if (type === 'error') {
-      await store.step(id, { kind: 'popup-error', detail: String(req.body?.detail ?? '').slice(0, 200) });
     } else {
-      res.status(400).json({ error: 'type must be finish, close or error' });
-      return;
+      await store.step(id, { kind: 'popup-error', detail: (detail ?? '').slice(0, 200) });
     }
     res.status(204).end();
   });

@@ -3,6 +3,7 @@ import type { Logger } from '@reauth/logger';
 import { IntakeRefused, type Intake } from '@reauth/notification';
 import type { QueueSet } from '@reauth/queues';
 import { whenReady } from '@reauth/redis';
+import type { ErrorAnswer, SpooledAnswer } from './answers.js';
 import { SpoolFullError } from './journal.js';
 import { withTimeout, type Spool } from './spool.js';
 
@@ -47,7 +48,7 @@ export function webhookRouter(options: WebhookOptions): Router {
   const router = express.Router();
   const { intake } = options;
   const timeoutMs = options.enqueueTimeoutMs ?? ENQUEUE_TIMEOUT_MS;
-  const reject = (res: Response, status: number, outcome: string, body: object) => {
+  const reject = (res: Response, status: number, outcome: string, body: ErrorAnswer) => {
     options.onOutcome?.(outcome);
     res.status(status).json(body);
   };
@@ -91,7 +92,7 @@ export function webhookRouter(options: WebhookOptions): Router {
         try {
           await options.spool.append(intake, parsed.data, receivedAt);
           options.onOutcome?.('spooled');
-          res.status(202).json({ status: 'spooled' });
+          res.status(202).json({ status: 'spooled' } satisfies SpooledAnswer);
         } catch (spoolErr) {
           req.log.error({ err: (spoolErr as Error).message }, 'could not spool webhook');
           reject(res, 503, spoolErr instanceof SpoolFullError ? 'spool-full' : 'unavailable', { error: 'temporarily unavailable, retry later' });

@@ -31,6 +31,9 @@ export function reauthenticateIntake(options: { token: string; deployments: read
   return {
     name: 'journeyapps.reauthenticate',
     path: '/webhooks/journeyapps/reauthenticate',
+    summary: 'Ask every enrolled session of one JourneyApps user to sign in again (a leaver process)',
+    bearerToken: 'JOURNEYAPPS_INTAKE_TOKEN',
+    refusals: { 404: 'No such deployment' },
     authenticate: (req) => hasBearer(req, options.token),
     schema,
     async accept(body, receivedAt) {

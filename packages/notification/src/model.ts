@@ -86,12 +86,15 @@ export const recordSchema = z.object({
   lastJobId: z.string().optional(),
 });
 export type NotificationRecord = z.infer<typeof recordSchema>;
-/** What the admin API and events show: never the sealed secret. */
-export type NotificationView = Omit<NotificationRecord, 'sealed'> & { events?: NotificationEvent[] };
+/**
+ * What the admin API and events show: never the sealed secret. Schemas, not only types, so the
+ * API description is generated from what the store returns (its output side).
+ */
+export const viewSchema = recordSchema.omit({ sealed: true }).extend({ events: z.array(eventSchema).optional() });
+export type NotificationView = z.infer<typeof viewSchema>;
 
-export interface NotificationDetail extends Omit<NotificationRecord, 'sealed'> {
-  events: NotificationEvent[];
-}
+export const detailSchema = viewSchema.extend({ events: z.array(eventSchema) });
+export type NotificationDetail = z.infer<typeof detailSchema>;
 
 export const filterSchema = z.object({
   provider: z.string().min(1).max(50).optional(),
@@ -103,8 +106,13 @@ export const filterSchema = z.object({
 /** `provider`, `state`, `limit`, `cursor`; any other key filters by that provider id. */
 export type NotificationFilter = Record<string, string | number | undefined>;
 
-export interface NotificationPage {
-  items: NotificationView[];
+export const pageSchema = z.object({
+  items: z.array(viewSchema),
   /** Pass as `cursor` for the next page; absent on the last one. */
-  next?: number;
-}
+  next: z.number().optional(),
+});
+export type NotificationPage = z.infer<typeof pageSchema>;
+
+/** Per provider, how many notifications were received and how many reached each funnel state. */
+export const funnelSchema = z.record(z.string(), z.record(z.enum(['received', ...funnelStates]), z.number()));
+export type Funnel = z.infer<typeof funnelSchema>;

@@ -135,6 +135,17 @@ export interface Intake<T = unknown> {
    */
   input?(body: unknown, req: IntakeRequest & { params: Record<string, string> }): unknown;
   schema: z.ZodType<T>;
+  /** One line for the API description: who posts here, and about what. */
+  summary: string;
+  /**
+   * The request body as sent, for the API description, when `input` builds what `schema` sees
+   * from more than the body; `schema` describes it otherwise.
+   */
+  body?: z.ZodType;
+  /** For the API description: the env variable of its own Bearer token, when it takes one instead of WEBHOOK_TOKEN. */
+  bearerToken?: string;
+  /** For the API description: the `IntakeRefused` statuses `accept` may answer, and when. */
+  refusals?: Partial<Record<IntakeRefused['status'], string>>;
   /**
    * Stores the work; resolves only once it is safely in Redis. `receivedAt` is part of what it
    * dedupes on, so a replay from the spool with the original time lands on the same notification.

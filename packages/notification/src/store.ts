@@ -6,6 +6,7 @@ import {
   isOpen,
   recordSchema,
   type EventInput,
+  type Funnel,
   type NotificationDetail,
   type NotificationEvent,
   type NotificationFilter,
@@ -70,7 +71,7 @@ export interface Notifications {
   step(id: string, event: EventInput): Promise<void>;
   list(filter?: NotificationFilter): Promise<NotificationPage>;
   /** Per provider: how many notifications reached each funnel state (and were received). */
-  funnel(): Promise<Record<string, Record<string, number>>>;
+  funnel(): Promise<Funnel>;
   /** Due notification ids, leased for `leaseMs` (see leaseDueScript). */
   leaseDue(now: number, leaseMs: number, limit: number): Promise<string[]>;
   /** Keeps a provider's run report (a JourneyApps sweep) for the history API; the newest REPORTS_KEPT are kept. */
@@ -274,10 +275,10 @@ export function createNotifications(redis: RedisClient, options: StoreOptions): 
 
     async funnel() {
       const providers = await redis.smembers(`${base}:providers`);
-      const out: Record<string, Record<string, number>> = {};
+      const out: Funnel = {};
       for (const provider of providers.sort()) {
         const counts = await redis.hgetall(`${base}:funnel:${provider}`);
-        out[provider] = Object.fromEntries(['received', ...funnelStates].map((s) => [s, Number(counts[s] ?? 0)]));
+        out[provider] = Object.fromEntries(['received', ...funnelStates].map((s) => [s, Number(counts[s] ?? 0)])) as Funnel[string];
       }
       return out;
     },

@@ -74,9 +74,9 @@ export async function reconcileDeadLetters(queues: QueueSet, sources: readonly s
   return copied;
 }
 
-export interface DeadLetterView extends DeadLetterEntry {
-  id: string;
-}
+/** An entry as the dashboard lists it, under its job id. */
+export const deadLetterViewSchema = deadLetterSchema.extend({ id: z.string() });
+export type DeadLetterView = z.infer<typeof deadLetterViewSchema>;
 
 function view(job: Job): DeadLetterView {
   return { id: String(job.id), ...deadLetterSchema.parse(job.data) };

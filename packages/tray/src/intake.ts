@@ -39,6 +39,7 @@ export function trayIntake(queues: QueueSet, store: Notifications, settings: { w
   return {
     name: 'tray.expired-auth',
     path: '/webhooks/tray/expired-auth',
+    summary: 'Tray reports an expired end-user authentication',
     authenticate: (req) => settings.webhookToken !== undefined && hasWebhookToken(req, settings.webhookToken),
     schema: trayExpiredAuthSchema,
     async accept(auth, receivedAt) {

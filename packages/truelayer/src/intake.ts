@@ -1,8 +1,9 @@
 import { Webhook } from 'standardwebhooks';
+import { z } from 'zod';
 import type { Intake, IntakeRequest, Notifications } from '@reauth/notification';
 import type { RedisClient } from '@reauth/redis';
 import { createVault } from '@reauth/vault';
-import { consentPostSchema, notificationIdFor, refreshTokenOf, revokePostSchema, subjectKeyOf, type ConsentPost, type RevokePost } from './consent.js';
+import { consentPostSchema, consentSchema, notificationIdFor, refreshTokenOf, revokePostSchema, subjectKeyOf, type ConsentPost, type RevokePost } from './consent.js';
 import { firstNotice } from './notices.js';
 import type { ConnectionVault, SealedConnection } from './record.js';
 import { trueLayerContext } from './record.js';
@@ -55,7 +56,9 @@ export function trueLayerIntakes(options: TrueLayerIntakeOptions): [Intake<Conse
   const consents: Intake<ConsentPost> = {
     name: 'truelayer.consent',
     path: '/webhooks/truelayer/consents',
+    summary: "The customer's backend posts a bank connection's consent (Standard Webhooks signed)",
     ...signed,
+    body: consentSchema,
     input: (body, req) => ({ ...(body as object), webhook_id: req.header('webhook-id') }),
     schema: consentPostSchema(intakeVault),
     async accept(post, receivedAt) {
@@ -103,7 +106,10 @@ export function trueLayerIntakes(options: TrueLayerIntakeOptions): [Intake<Conse
   const revoke: Intake<RevokePost> = {
     name: 'truelayer.revoke',
     path: '/webhooks/truelayer/consents/:credentials_id/revoke',
+    summary: "The customer's backend reports that the user disconnected the bank (Standard Webhooks signed)",
     ...signed,
+    // The connection is named in the path; the signed body is not read.
+    body: z.object({}).loose(),
     input: (_body, req) => ({ credentials_id: req.params.credentials_id, webhook_id: req.header('webhook-id') }),
     schema: revokePostSchema,
     async accept(post) {
