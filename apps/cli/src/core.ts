@@ -9,12 +9,14 @@ import {
   notificationModule,
   type Intake,
   type Notifications,
+  type StoreOptions,
   type ProviderRuntime,
   type StartedProvider,
   type UpstreamHooks,
 } from '@reauth/notification';
 import { bindModule, enqueuer, type ModuleHandlers, type QueueSet, type Schedule } from '@reauth/queues';
-import { reminderTick } from './scheduler.js';
+import { escalationSummary, reminderTick } from './scheduler.js';
+import { dispatchSchedule, eventsModule, type EventSettings } from '@reauth/events';
 import type { RedisClient } from '@reauth/redis';
 import { providers } from '@reauth/worker';
 
@@ -27,6 +29,16 @@ function contactSource(config: Config): ContactSource {
   if (config.CONTACTS_URL) return { kind: 'url', template: config.CONTACTS_URL, ...(config.CONTACTS_TOKEN ? { token: config.CONTACTS_TOKEN } : {}) };
   if (config.CONTACTS_FILE) return { kind: 'file', path: config.CONTACTS_FILE };
   return { kind: 'external-id' };
+}
+
+/** Every process opens the store the same way: with EVENTS_URL set, its scripts write the events outbox. */
+export function storeOptions(config: Config): StoreOptions {
+  return { prefix: config.REDIS_PREFIX, retentionDays: config.HISTORY_DAYS, eventTypes: config.EVENTS_URL ? config.EVENTS_TYPES : [] };
+}
+
+function eventSettings(config: Config): EventSettings | undefined {
+  if (!config.EVENTS_URL || !config.EVENTS_SECRET) return undefined;
+  return { url: config.EVENTS_URL, secret: config.EVENTS_SECRET, timeoutMs: config.EVENTS_TIMEOUT_MS, retryDelays: config.EVENTS_RETRY_DELAYS, horizonMs: config.EVENTS_RETRY_HORIZON };
 }
 
 export interface Core {
@@ -53,7 +65,7 @@ export interface CoreHooks extends UpstreamHooks {
  * the core's own jobs (send, tick), all built lazily so a process builds only what its roles use.
  */
 export function startCore(config: Config, env: Record<string, string | undefined>, deps: { redis: RedisClient; queues: QueueSet; hooks: CoreHooks }): Core {
-  const store = createNotifications(deps.redis, { prefix: config.REDIS_PREFIX, retentionDays: config.HISTORY_DAYS });
+  const store = createNotifications(deps.redis, storeOptions(config));
   const started: StartedProvider[] = providers
     .filter((p) => config.providers.includes(p.id))
     .map((p) => p.start(env, { redis: deps.redis, store, queues: deps.queues, hooks: deps.hooks }));
@@ -77,14 +89,24 @@ export function startCore(config: Config, env: Record<string, string | undefined
     ...(config.REMINDER_HOURS ? { sendingHours: config.REMINDER_HOURS } : {}),
     defaultTimeZone: config.REMINDER_TIMEZONE,
     ...(deps.hooks.onEmail ? { onEmail: deps.hooks.onEmail } : {}),
+    // Escalating is only worth its schedule entry when someone hears of it.
+    ...(config.EVENTS_URL || config.ESCALATION_EMAIL ? { escalateAfterMs: config.ESCALATE_AFTER } : {}),
+    ...(config.ESCALATION_EMAIL ? { escalationEmail: config.ESCALATION_EMAIL } : {}),
+  });
+  const events = bindModule(eventsModule, {
+    redis: deps.redis,
+    outbox: store.outbox,
+    queue: () => deps.queues.get('events'),
+    settings: eventSettings(config),
+    onCall: (type, outcome, error) => deps.hooks.onCall?.('events', type, outcome, error),
   });
   return {
     store,
     signer,
     runtimes,
-    modules: [core, ...started.map((s) => s.jobs)],
+    modules: [core, events, ...started.map((s) => s.jobs)],
     intakes: started.flatMap((s) => s.intakes),
-    schedules: [reminderTick, ...started.flatMap((s) => s.schedules ?? [])],
+    schedules: [reminderTick, ...(config.ESCALATION_EMAIL ? [escalationSummary] : []), ...(config.EVENTS_URL ? [dispatchSchedule] : []), ...started.flatMap((s) => s.schedules ?? [])],
     close() {
       for (const s of started) s.close();
       if (mailerMade) mailer().close();

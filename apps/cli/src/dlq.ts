@@ -4,6 +4,7 @@ import { createNotifications, replayEntry } from '@reauth/notification';
 import { getDeadLetter, listDeadLetters, openQueues, purgeDeadLetters } from '@reauth/queues';
 import { createRedis } from '@reauth/redis';
 import { providerSwitches, workQueueNames } from '@reauth/worker';
+import { storeOptions } from './core.js';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -38,7 +39,7 @@ export async function dlqCommand(argv: string[]): Promise<number> {
       case 'replay': {
         const ids = values.all ? (await listDeadLetters(queues)).filter((e) => !e.replayedAt).map((e) => e.id) : id ? [id] : [];
         if (ids.length === 0) return values.all ? (out('nothing to replay'), 0) : fail('replay needs an id or --all');
-        const store = createNotifications(connection, { prefix: config.REDIS_PREFIX, retentionDays: config.HISTORY_DAYS });
+        const store = createNotifications(connection, storeOptions(config));
         for (const entryId of ids) out(`${entryId} -> ${(await replayEntry(queues, store, entryId)).replayJobId}`);
         return 0;
       }

@@ -11,6 +11,14 @@ export const reminderTick: Schedule = {
   job: { name: 'notification.tick', data: {}, opts: { attempts: 1, removeOnComplete: true, removeOnFail: { count: 100 } } },
 };
 
+/** With ESCALATION_EMAIL: the day's summary of people who did not come back, at 08:00 UTC. */
+export const escalationSummary: Schedule = {
+  queue: 'notify',
+  id: 'notification.escalation-summary',
+  repeat: { pattern: '0 8 * * *', tz: 'UTC' },
+  job: { name: 'notification.escalation-summary', data: {}, opts: { attempts: 5, backoff: { type: 'exponential', delay: 60_000 }, removeOnComplete: { count: 30 }, removeOnFail: { age: 30 * 86_400 } } },
+};
+
 /**
  * Upserts the schedules of the queues this process runs, and removes any other scheduler on them.
  * Every process with the role does the same, which is idempotent; BullMQ's job schedulers make

@@ -155,7 +155,7 @@ describe('Bull Board', () => {
     await w.queues.get('notify').add('tray.notify', stageJob(1, { token: 'sekrit-token-value', nested: { password: 'sekrit-pass' }, note: 'Bearer sekrit-bearer' }), { jobId: 'j1' });
     const res = await auth(request(w.server).get('/queues/api/queues?activeQueue=notify&status=latest&page=1&jobsPerPage=10')).expect(200);
     const names = (res.body.queues as Array<{ name: string }>).map((q) => q.name).sort();
-    expect(names).toEqual(['dead-letter', 'instance-mapping', 'notify', 'reminders', 'token-lookup']);
+    expect(names).toEqual(['dead-letter', 'events', 'instance-mapping', 'journeyapps-force', 'journeyapps-sweep', 'notify', 'reminders', 'token-lookup']);
     const notify = (res.body.queues as Array<{ name: string; jobs: Array<{ name: string; data: unknown }> }>).find((q) => q.name === 'notify');
     expect(notify?.jobs[0]?.name).toBe(`tray.notify · ${stageJob(1).notificationId}`);
     expect(notify?.jobs[0]?.data).toMatchObject({ token: '[REDACTED]', nested: { password: '[REDACTED]' }, note: 'Bearer [REDACTED]' });

@@ -7,3 +7,4 @@ export { roles, type Role, parseRoles } from './roles.js';
 export { parseConfig, loadConfig, ConfigError, type Config, type ProviderSwitch } from './load.js';
 export { redisTarget, queueTuning } from './derived.js';
 export { parseDuration, duration, durationList, sendingHoursSchema, type SendingHours } from './durations.js';
+export { eventTypes, type EventType } from './event-types.js';

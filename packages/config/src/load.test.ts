@@ -91,7 +91,7 @@ describe('config', () => {
   });
 
   it('parses role lists', () => {
-    expect(parseRoles(undefined)).toEqual(['ingress', 'token-lookup', 'instance-mapping', 'notify', 'reminders', 'journeyapps-sweep', 'journeyapps-force', 'dashboard']);
+    expect(parseRoles(undefined)).toEqual(['ingress', 'token-lookup', 'instance-mapping', 'notify', 'reminders', 'journeyapps-sweep', 'journeyapps-force', 'events', 'dashboard']);
     expect(parseRoles('ingress, notify,ingress')).toEqual(['ingress', 'notify']);
     expect(() => parseRoles('ingress,mailer')).toThrow('unknown role(s): mailer');
   });

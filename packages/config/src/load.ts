@@ -12,6 +12,7 @@ const requiredByRole: Record<Role, EnvKey[]> = {
   reminders: [],
   'journeyapps-sweep': [],
   'journeyapps-force': [],
+  events: [],
   dashboard: [],
 };
 
@@ -53,6 +54,7 @@ export function parseConfig(env: Record<string, string | undefined>, roles: read
   if (roles.includes('dashboard') && raw.NODE_ENV === 'production' && !raw.ADMIN_PASSWORD) {
     problems.push('ADMIN_PASSWORD: required in production: the dashboard refuses to run open');
   }
+  if (raw.EVENTS_URL && !raw.EVENTS_SECRET) problems.push('EVENTS_SECRET: required with EVENTS_URL (the events are signed with it)');
   if (raw.CONTACTS_URL && raw.CONTACTS_FILE) problems.push('CONTACTS_FILE: set CONTACTS_URL or CONTACTS_FILE, not both');
   if (raw.REDIS_URL && raw.REDIS_CLUSTER_NODES) problems.push('REDIS_CLUSTER_NODES: set REDIS_URL or REDIS_CLUSTER_NODES, not both');
   // Silently ignoring them would leave a single node connected without the auth the operator meant.

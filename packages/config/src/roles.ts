@@ -1,4 +1,4 @@
-export const roles = ['ingress', 'token-lookup', 'instance-mapping', 'notify', 'reminders', 'journeyapps-sweep', 'journeyapps-force', 'dashboard'] as const;
+export const roles = ['ingress', 'token-lookup', 'instance-mapping', 'notify', 'reminders', 'journeyapps-sweep', 'journeyapps-force', 'events', 'dashboard'] as const;
 export type Role = (typeof roles)[number];
 
 export function parseRoles(list: string | undefined): Role[] {

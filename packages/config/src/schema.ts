@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CronExpressionParser } from 'cron-parser';
 import { duration, durationList, sendingHoursSchema } from './durations.js';
+import { eventTypes } from './event-types.js';
 
 const optionalString = z.string().trim().min(1).optional();
 const int = (fallback: number, min = 0) => z.coerce.number().int().min(min).default(fallback);
@@ -107,6 +108,22 @@ export const envSchema = z.object({
   JOURNEYAPPS_PAGE_SIZE: int(100, 1),
   JOURNEYAPPS_TIMEOUT_MS: int(10_000, 100),
   JOURNEYAPPS_INTAKE_TOKEN: z.string().min(16, 'use at least 16 random characters').optional(),
+
+  // Lifecycle events to the customer's own systems (Standard Webhooks); off without EVENTS_URL.
+  EVENTS_URL: z.url({ protocol: /^https?$/ }).optional(),
+  EVENTS_SECRET: z.string().regex(/^whsec_[A-Za-z0-9+/=]{24,}$/, 'expected whsec_ followed by at least 24 base64 characters').optional(),
+  EVENTS_TYPES: z.string().optional().transform((raw, ctx) => {
+    const list = (raw ?? '').split(',').map((t) => t.trim()).filter(Boolean);
+    const unknown = list.filter((t) => !(eventTypes as readonly string[]).includes(t));
+    if (unknown.length > 0) ctx.addIssue({ code: 'custom', message: `unknown event type(s) ${unknown.join(', ')}; known: ${eventTypes.join(', ')}` });
+    return list.length > 0 ? list : [...eventTypes];
+  }),
+  // Waits between delivery attempts (Svix-like), until EVENTS_RETRY_HORIZON has passed since the event.
+  EVENTS_RETRY_DELAYS: z.string().default('5s,5m,30m,2h,5h,10h').pipe(durationList()),
+  EVENTS_RETRY_HORIZON: z.string().default('24h').pipe(duration),
+  EVENTS_TIMEOUT_MS: int(10_000, 100),
+  ESCALATE_AFTER: z.string().default('24h').pipe(duration),
+  ESCALATION_EMAIL: z.email().optional(),
 
   SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
   // Connections of the pooled transport, and so the most messages one notify process can have

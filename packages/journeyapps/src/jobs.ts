@@ -72,6 +72,7 @@ async function sweep(services: JourneyAppsServices, data: z.infer<JourneyAppsJob
       },
     );
     await services.store.addReport(PROVIDER, { ...report });
+    await services.store.emit('sweep.completed', PROVIDER, { report });
     services.onSweep?.(report);
     log.info({ deployment: data.deployment, forced: report.forced, examined: report.sessionsExamined, dryRun: report.dryRun }, 'sweep finished');
     return report;
@@ -111,7 +112,7 @@ export const journeyAppsModule: JobModule<JourneyAppsJobs, JourneyAppsServices> 
         await services.store.move(id, { to: 'skipped', reason: 'session-gone', event: { kind: 'skipped', detail: 'the session no longer exists', ...step } });
         return { outcome: 'gone', notificationId: id };
       }
-      await services.store.step(id, { kind: 'step', detail: 'session set to re-authenticate', ...step });
+      await services.store.step(id, { kind: 'forced', detail: 'session set to re-authenticate', ...step });
       return { outcome: 'forced', notificationId: id };
     },
 

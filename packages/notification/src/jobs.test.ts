@@ -29,12 +29,12 @@ describe('the reminder tick', () => {
     const tick = notificationModule.handlers(deps)['notification.tick'];
     const ctx = { job: {}, log: createLogger({ level: 'silent' }) } as ProcessorContext;
 
-    expect(await tick({}, ctx)).toEqual({ queued: 1, lapsed: 1 });
+    expect(await tick({}, ctx)).toEqual({ queued: 1, lapsed: 1, escalated: 0 });
     expect(enqueued).toEqual([['notification.send', { notificationId: 'due', send: 1 }, { jobId: 'due.s1' }]]);
     expect(await store.get('expired')).toMatchObject({ state: 'lapsed', reason: 'the link expired before the user came back' });
     // Leased, not dropped: a second tick right away finds nothing due, and nothing is lost if the send never ran.
-    expect(await tick({}, ctx)).toEqual({ queued: 0, lapsed: 0 });
+    expect(await tick({}, ctx)).toEqual({ queued: 0, lapsed: 0, escalated: 0 });
     clock += 61_000;
-    expect(await tick({}, ctx)).toEqual({ queued: 0, lapsed: 2 });
+    expect(await tick({}, ctx)).toEqual({ queued: 0, lapsed: 2, escalated: 0 });
   });
 });

@@ -16,6 +16,8 @@ export const notificationJobs = defineJobs({
   'notification.send': { queue: 'notify', schema: z.object({ notificationId: z.string().min(1), send: z.number().int().min(0) }) },
   /** Run every second by one job scheduler cluster-wide: hands due notices to `notification.send`. */
   'notification.tick': { queue: 'reminders', schema: z.object({}).passthrough() },
+  /** Once a day with ESCALATION_EMAIL: one email to the customer listing who did not come back. */
+  'notification.escalation-summary': { queue: 'notify', schema: z.object({}).passthrough() },
 });
 export type NotificationJobs = typeof notificationJobs;
 
@@ -30,8 +32,14 @@ export interface NotificationDeps {
   sendingHours?: SendingHours;
   defaultTimeZone: string;
   onEmail?: (provider: string, outcome: 'sent' | 'failed') => void;
+  /** ESCALATE_AFTER, when anyone listens (events on, or ESCALATION_EMAIL): the last notice unanswered this long escalates. */
+  escalateAfterMs?: number;
+  /** ESCALATION_EMAIL. */
+  escalationEmail?: string;
   now?: () => number;
 }
+
+const DAY_MS = 86_400_000;
 
 /** Leases at most this many due entries per round; a tick drains rounds until none are due. */
 const TICK_BATCH = 500;
@@ -41,10 +49,13 @@ const LEASE_MS = 60_000;
 /** The job id of notice `send` of a notification: a second enqueue of the same notice is a no-op. */
 export const sendJobId = (id: string, send: number) => `${id}.s${send}`;
 
-/** When the scheduler should look at the notification again after notice `send` went out. */
-export function nextDue(notices: ProviderRuntime['notices'], record: NotificationRecord, send: number): number {
+/**
+ * When the scheduler should look at the notification again after notice `send` went out at `sentAt`:
+ * the next notice, or after the last one its escalation (when on), then its lapse.
+ */
+export function nextDue(notices: ProviderRuntime['notices'], record: NotificationRecord, send: number, escalate?: { afterMs: number; sentAt: number }): number {
   const next = send + 1;
-  if (next >= notices.count(record)) return record.expiresAt;
+  if (next >= notices.count(record)) return escalate ? Math.min(escalate.sentAt + escalate.afterMs, record.expiresAt) : record.expiresAt;
   return Math.min(notices.at(record, next), record.expiresAt);
 }
 
@@ -105,7 +116,7 @@ export const notificationModule: JobModule<NotificationJobs, NotificationDeps> =
         await deps.store.move(id, {
           to: record.notifiedAt === undefined ? 'notified' : 'reminded',
           sentIndex: send,
-          due: nextDue(provider.notices, { ...record, notifiedAt }, send),
+          due: nextDue(provider.notices, { ...record, notifiedAt }, send, deps.escalateAfterMs === undefined ? undefined : { afterMs: deps.escalateAfterMs, sentAt: now() }),
           event: { kind: record.notifiedAt === undefined ? 'email-sent' : 'reminder-sent', detail: `notice ${send + 1} of ${total}`, ...step },
         });
         log.info({ notificationId: id, send }, sentNow ? 'notice sent' : 'notice had been sent already');
@@ -115,6 +126,7 @@ export const notificationModule: JobModule<NotificationJobs, NotificationDeps> =
       async 'notification.tick'() {
         let queued = 0;
         let lapsed = 0;
+        let escalated = 0;
         for (;;) {
           const at = now();
           const ids = await deps.store.leaseDue(at, LEASE_MS, TICK_BATCH);
@@ -126,11 +138,37 @@ export const notificationModule: JobModule<NotificationJobs, NotificationDeps> =
               lapsed += 1;
               continue;
             }
+            const notices = deps.providers.get(record.provider)?.notices;
+            if (notices && record.sends >= notices.count(record)) {
+              // Due before its lapse with every notice sent: only an escalation puts it here.
+              await deps.store.noteEscalated(id, at);
+              await deps.store.move(id, { event: { kind: 'escalated', detail: `no answer ${Math.round((deps.escalateAfterMs ?? 0) / 3_600_000)} h after the last notice` }, due: record.expiresAt });
+              escalated += 1;
+              continue;
+            }
             await deps.enqueue('notification.send', { notificationId: id, send: record.sends }, { jobId: sendJobId(id, record.sends) });
             queued += 1;
           }
-          if (ids.length < TICK_BATCH) return { queued, lapsed };
+          if (ids.length < TICK_BATCH) return { queued, lapsed, escalated };
         }
+      },
+
+      async 'notification.escalation-summary'() {
+        if (!deps.escalationEmail) return { outcome: 'off' };
+        const at = now();
+        const day = new Date(at).toISOString().slice(0, 10);
+        const records = await deps.store.escalatedSince(at - DAY_MS);
+        if (records.length === 0) return { outcome: 'none', day };
+        const content = {
+          subject: `reauth: ${records.length} ${records.length === 1 ? 'person has' : 'people have'} not reconnected (${day})`,
+          intro: [`These notifications went unanswered for ${Math.round((deps.escalateAfterMs ?? 0) / 3_600_000)} hours after their last notice, in the day to ${new Date(at).toISOString()}.`],
+          list: { heading: 'Provider, who, and the provider\'s ids:', items: records.map((r) => `${r.provider}: ${r.contactKey} (${Object.entries(r.ids).map(([k, v]) => `${k} ${v}`).join(', ')}), ${r.state}`) },
+          outro: ['Each one is in the dashboard under its provider and ids.'],
+        };
+        const rendered = renderEmail(content, { linkExpiresAt: at });
+        // One summary a day, whatever the retries: the claim is keyed by the day.
+        const sent = await deps.delivery.deliver(`escalations-${day}`, 0, { to: { address: deps.escalationEmail }, messageId: `<escalations-${day}@reauth>`, ...rendered });
+        return { outcome: sent ? 'sent' : 'already-sent', day, people: records.length };
       },
     };
   },

@@ -32,6 +32,8 @@ export const stepKinds = [
   'link-failed', // the action behind the button could not run
   'popup-closed',
   'popup-error',
+  'forced', // the provider asked the user to sign in again (JourneyApps re-authenticate)
+  'escalated', // the last notice went unanswered for ESCALATE_AFTER
 ] as const;
 export type StepKind = (typeof stepKinds)[number];
 

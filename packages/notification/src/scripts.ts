@@ -13,12 +13,32 @@ local rank = { received = 0, notified = 1, reminded = 2, opened = 3,
 local funnel = { notified = true, opened = true, completed = true, lapsed = true, failed = true, superseded = true, skipped = true }
 local function str(n) return string.format('%d', n) end
 
+-- The lifecycle event each timeline kind is, for the customer's own systems (see events.ts).
+local eventTypes = { received = 'notification.created', ['email-sent'] = 'notification.sent', ['reminder-sent'] = 'reminder.sent',
+  opened = 'link.opened', completed = 'reauth.completed', failed = 'reauth.failed', lapsed = 'notification.lapsed',
+  superseded = 'notification.superseded', skipped = 'notification.skipped', forced = 'session.reauthenticated', escalated = 'notification.escalated' }
+-- Set by each script from its ARGV: the types sent (',a,b,'), or '' when events are off.
+local outboxTypes = ''
+
+-- The outbox: an event is written in the same script as the change it reports, so a change is
+-- never without its event (nor an event without its change). The dispatcher drains the stream.
+local function emit(id, kind, event)
+  local t = eventTypes[kind]
+  if outboxTypes == '' or not t or not string.find(outboxTypes, ',' .. t .. ',', 1, true) then return end
+  local rec = base .. ':rec:' .. id
+  local seq = redis.call('HINCRBY', rec, 'seq', 1)
+  local fields = redis.call('HMGET', rec, 'provider', 'state', 'reason', 'ids')
+  redis.call('XADD', base .. ':outbox', 'MAXLEN', '~', '1000000', '*', 'type', t, 'id', id, 'seq', str(seq),
+    'provider', fields[1] or '', 'state', fields[2] or '', 'reason', fields[3] or '', 'ids', fields[4] or '{}', 'event', event)
+end
+
 local function push(id, event, maxEvents)
   local ev = base .. ':ev:' .. id
   redis.call('RPUSH', ev, event)
   redis.call('LTRIM', ev, -maxEvents, -1)
   local ttl = redis.call('PTTL', base .. ':rec:' .. id)
   if ttl > 0 then redis.call('PEXPIRE', ev, ttl) end
+  emit(id, cjson.decode(event).kind, event)
 end
 
 -- Moves a record to 'to' when that is forward (or a replay reopening a failed one); returns the
@@ -51,11 +71,12 @@ end
 /**
  * ARGV: base, id, now, provider, openKey ('' for none), purgeAt, horizonMs, maxEvents, event JSON,
  *       record fields JSON (flat string map), first due time ('' none), the older open notice's
- *       end state and reason, then index names.
+ *       end state and reason, the outbox's event types, then index names.
  * Returns { 'created' | 'exists', state, ended older id or '' }.
  */
 export const openScript = defineScript(`${prelude}
 local id, now, provider, openKey = ARGV[2], tonumber(ARGV[3]), ARGV[4], ARGV[5]
+outboxTypes = ARGV[14]
 local purgeAt, horizon, maxEvents = tonumber(ARGV[6]), tonumber(ARGV[7]), tonumber(ARGV[8])
 local rec = base .. ':rec:' .. id
 local existing = redis.call('HGET', rec, 'state')
@@ -93,7 +114,7 @@ for _, key in ipairs(shared) do
   redis.call('ZADD', key, now, id)
   redis.call('ZREMRANGEBYSCORE', key, '-inf', cutoff)
 end
-for i = 14, #ARGV do
+for i = 15, #ARGV do
   local key = base .. ':ix:' .. ARGV[i]
   redis.call('ZADD', key, now, id)
   if redis.call('PEXPIRETIME', key) < purgeAt then redis.call('PEXPIREAT', key, str(purgeAt)) end
@@ -106,11 +127,12 @@ return { 'created', 'received', superseded }
  * ARGV: base, id, now, to ('' = no state change), reason, event JSON, due ('' keep, 'clear', or
  *       ms), index of the notice just sent ('' none), '1' when the event names its own kind, maxEvents,
  *       record fields JSON ('' none),
- *       queue, jobId.
+ *       queue, jobId, the outbox's event types.
  * Returns { previous state, state now } or false for an unknown id.
  */
 export const moveScript = defineScript(`${prelude}
 local id, now, to, reason = ARGV[2], tonumber(ARGV[3]), ARGV[4], ARGV[5]
+outboxTypes = ARGV[14]
 local rec = base .. ':rec:' .. id
 local before = redis.call('HGET', rec, 'state')
 if not before then return false end

@@ -74,6 +74,14 @@ export interface Notifications {
   funnel(): Promise<Funnel>;
   /** Due notification ids, leased for `leaseMs` (see leaseDueScript). */
   leaseDue(now: number, leaseMs: number, limit: number): Promise<string[]>;
+  /** Notes an escalation for the daily summary (kept a week). */
+  noteEscalated(id: string, at: number): Promise<void>;
+  /** Notifications escalated since `since`, oldest first (at most SUMMARY_LIMIT). */
+  escalatedSince(since: number): Promise<NotificationRecord[]>;
+  /** An event that is not a notification's (a JourneyApps sweep finished), into the same outbox; nothing when its type is off. */
+  emit(type: string, provider: string, data: Record<string, unknown>): Promise<void>;
+  /** The outbox stream the events dispatcher drains. */
+  outbox: string;
   /** Keeps a provider's run report (a JourneyApps sweep) for the history API; the newest REPORTS_KEPT are kept. */
   addReport(provider: string, report: Record<string, unknown>): Promise<void>;
   /** Newest first. */
@@ -92,11 +100,15 @@ export interface StoreOptions {
   /** The longest a notification can stay open: TrueLayer's is up to 90 days of consent plus 90 of grace. */
   maxOpenDays?: number;
   maxEvents?: number;
+  /** The lifecycle event types written to the outbox for the customer's systems (EVENTS_TYPES); none when events are off. */
+  eventTypes?: readonly string[];
   now?: () => number;
 }
 
 const DAY_MS = 86_400_000;
 const SCAN_BATCH = 200;
+/** The daily escalation summary lists at most this many people (the dashboard has the rest). */
+const SUMMARY_LIMIT = 1_000;
 const SCAN_LIMIT = 5_000;
 const RESERVED_FILTERS = new Set(['provider', 'state', 'limit', 'cursor']);
 
@@ -114,6 +126,8 @@ export function createNotifications(redis: RedisClient, options: StoreOptions): 
   const retentionMs = options.retentionDays * DAY_MS;
   const horizonMs = retentionMs + (options.maxOpenDays ?? 200) * DAY_MS;
   const maxEvents = options.maxEvents ?? 100;
+  const eventTypes = new Set(options.eventTypes ?? []);
+  const outboxTypes = eventTypes.size > 0 ? `,${[...eventTypes].join(',')},` : '';
   const now = options.now ?? Date.now;
   const rec = (id: string) => `${base}:rec:${id}`;
   const event = (e: EventInput | undefined, fallbackKind: NotificationEvent['kind'], at: number) =>
@@ -160,6 +174,7 @@ export function createNotifications(redis: RedisClient, options: StoreOptions): 
         input.due === undefined ? '' : Math.round(input.due),
         input.replaces?.state ?? 'superseded',
         input.replaces?.reason ?? 'a newer notice for the same credential',
+        outboxTypes,
         ...indexes,
       ])) as [string, NotificationState, string];
       return { created: status === 'created', state, ...(superseded ? { superseded } : {}) };
@@ -184,6 +199,23 @@ export function createNotifications(redis: RedisClient, options: StoreOptions): 
         const record = id === null ? undefined : records.get(id);
         return record && isOpen(record.state) ? record : undefined;
       });
+    },
+
+    outbox: `${base}:outbox`,
+
+    async noteEscalated(id, at) {
+      const key = `${base}:escalated`;
+      await redis.multi().zadd(key, at, id).zremrangebyscore(key, '-inf', `(${at - 7 * DAY_MS}`).exec();
+    },
+
+    async escalatedSince(since) {
+      const ids = await redis.zrangebyscore(`${base}:escalated`, since, '+inf', 'LIMIT', 0, SUMMARY_LIMIT);
+      return (await fetchRecords(ids)).filter((r): r is NotificationRecord => r !== undefined);
+    },
+
+    async emit(type, provider, data) {
+      if (!eventTypes.has(type)) return;
+      await redis.xadd(`${base}:outbox`, 'MAXLEN', '~', '1000000', '*', 'type', type, 'provider', provider, 'data', JSON.stringify(data));
     },
 
     async addReport(provider, report) {
@@ -230,6 +262,7 @@ export function createNotifications(redis: RedisClient, options: StoreOptions): 
         Object.keys(fields).length > 0 ? JSON.stringify(fields) : '',
         e?.queue && e.jobId ? e.queue : '',
         e?.queue && e.jobId ? e.jobId : '',
+        outboxTypes,
       ])) as [NotificationState, NotificationState] | null;
       return result ? { before: result[0], after: result[1] } : undefined;
     },

@@ -55,7 +55,7 @@ it('warns, then forces once past the limit, then lapses without a new sign-in', 
     const detail = await stack.store.detail(record!.id);
     return detail?.state === 'lapsed' ? detail : undefined;
   }, 30_000);
-  expect(lapsed.events.map((e) => e.kind)).toEqual(expect.arrayContaining(['received', 'email-sent', 'step', 'lapsed']));
+  expect(lapsed.events.map((e) => e.kind)).toEqual(expect.arrayContaining(['received', 'email-sent', 'forced', 'lapsed']));
   // One heads-up, never repeated by the force or a later sweep.
   expect(stack.smtp.messages.filter((m) => m.to.includes('ada@example.test'))).toHaveLength(1);
   expect(ja.reauthenticated.map((r) => r.sessionId)).toEqual(['phone']);

@@ -5,6 +5,7 @@ import { openQueues, type QueueSet } from '@reauth/queues';
 import { eventually, pressButton, startLocalWorld, type ContactsServer, type FakeTray, type FakeTrayOptions, type RedisServer, type SmtpCapture } from '@reauth/testkit';
 import { createRedis, type RedisClient } from '@reauth/redis';
 import { runRoles, type RunningRoles } from '../process.js';
+import { storeOptions } from '../core.js';
 import { providerSwitches, workQueueNames } from '@reauth/worker';
 
 /** Everything the pipeline talks to, real and local, plus reauth itself running the given roles. */
@@ -51,7 +52,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const env = { ...world.env, LOG_LEVEL: 'silent', PORT: '0', TRAY_PAGE_SIZE: '2', JOB_BACKOFF_MS: '50', JOB_ATTEMPTS: '5', ...options.env };
   const config = parseConfig(env, roles, providerSwitches);
   const inspect: RedisClient = createRedis({ url: redis.url }, 'command', 'stack-inspect');
-  const store = createNotifications(inspect, { prefix: config.REDIS_PREFIX, retentionDays: config.HISTORY_DAYS });
+  const store = createNotifications(inspect, storeOptions(config));
   const queues = openQueues({ target: redisTarget(config), prefix: config.REDIS_PREFIX, queues: workQueueNames, tuning: queueTuning(config) });
   await options.beforeStart?.({ redis, tray, smtp, contacts, config, queues, store, client: inspect });
   const running = await runRoles(config, roles, createLogger({ level: 'silent' }), env);
