@@ -5,7 +5,7 @@ import { Webhook } from 'standardwebhooks';
 import { deadLetterId, listDeadLetters } from '@reauth/queues';
 import { replayEntry } from '@reauth/notification';
 import { webhookSecret } from '@reauth/testkit';
-import { eventually, startStack, type Stack } from './stack.js';
+import { eventually, finished, startStack, type Stack } from './stack.js';
 
 // The customer's receiver verifies every event with standardwebhooks, as the README tells it to.
 // Delays are seconds-long so the retry schedule and its horizon run inside the test.
@@ -74,6 +74,7 @@ beforeAll(async () => {
       EVENTS_TIMEOUT_MS: '300',
       TRAY_REMINDERS: '1s',
       ESCALATE_AFTER: '1s',
+      ESCALATION_EMAIL: 'support@customer.test',
     },
   });
 });
@@ -114,6 +115,20 @@ describe('lifecycle events', () => {
     const escalated = await eventually('the escalation', async () => eventsOf(id).find((e) => e.type === 'notification.escalated'));
     expect(escalated.data).toMatchObject({ state: 'reminded' });
     expect([...eventsOf(id)].sort((a, b) => a.data.sequence! - b.data.sequence!).map((e) => e.type)).toEqual(['notification.created', 'notification.sent', 'reminder.sent', 'notification.escalated']);
+
+    // The day's summary (its scheduler runs at 08:00 UTC; here the job is queued now), once a day.
+    await stack.queues.get('notify').add('notification.escalation-summary', {}, { jobId: 'summary-1' });
+    const [summary] = await eventually('the summary email', async () => {
+      const mails = stack.smtp.messages.filter((m) => m.to.includes('support@customer.test'));
+      return mails.length > 0 ? mails : undefined;
+    });
+    expect(summary!.subject).toMatch(/not reconnected/);
+    expect(summary!.text).toContain(`ev-ext-${n}`);
+    expect((await finished(stack, 'notify', 'summary-1')).state).toBe('completed');
+    // A second run the same day (a retry, a second scheduler beat) sends nothing.
+    await stack.queues.get('notify').add('notification.escalation-summary', {}, { jobId: 'summary-2' });
+    expect((await finished(stack, 'notify', 'summary-2')).job.returnvalue).toMatchObject({ outcome: 'already-sent' });
+    expect(stack.smtp.messages.filter((m) => m.to.includes('support@customer.test'))).toHaveLength(1);
   });
 
   it('reach a receiver that fails three times, losing nothing and sending each event once', async () => {
@@ -137,7 +152,11 @@ describe('lifecycle events', () => {
     try {
       const entry = await eventually(
         'an undelivered event in the dead-letter queue',
-        async () => (await listDeadLetters(stack.queues)).find((e) => e.sourceQueue === 'events' && e.errorCode === 'events-undelivered'),
+        // Other notifications' events (escalations) may die meanwhile too: find this one's.
+        async () =>
+          (await listDeadLetters(stack.queues)).find(
+            (e) => e.sourceQueue === 'events' && e.errorCode === 'events-undelivered' && (e.data as { event?: Received }).event?.data.notificationId === id,
+          ),
         30_000,
       );
       entryId = entry.id;
