@@ -13,9 +13,10 @@ import { runP3, type P3Result } from './p3-tray-budget.js';
 import { runP4, type P4Result } from './p4-memory.js';
 import { runP5, type P5Result } from './p5-burst.js';
 import { runP6, type P6Result } from './p6-reminders.js';
+import { runP8, type P8Result } from './p8-landing-click.js';
 import { profileChildrenInto, repoRoot } from './lib/processes.js';
 
-const scenarios = ['p1', 'p2', 'p3', 'p4', 'p5', 'p6'] as const;
+const scenarios = ['p1', 'p2', 'p3', 'p4', 'p5', 'p6', 'p8'] as const;
 type Scenario = (typeof scenarios)[number];
 
 const { values } = parseArgs({
@@ -50,6 +51,7 @@ interface Results {
   p4?: P4Result;
   p5?: P5Result;
   p6?: P6Result;
+  p8?: P8Result;
 }
 const results: Results = {};
 const errors: Partial<Record<Scenario, string>> = {};
@@ -77,6 +79,7 @@ await step('p3', () => runP3(quick ? { notifications: 300, users: 45 } : { notif
 await step('p4', () => runP4(quick ? { jobs: 10_000, checkpoint: 1_000, users: 100 } : { jobs: 100_000, checkpoint: 10_000, users: 1_000 }, log));
 await step('p5', () => runP5(quick ? { webhooks: 5_000, users: 250 } : { webhooks: 100_000, users: 5_000 }, log));
 await step('p6', () => runP6(quick ? { reminders: 100_000, sample: 2_000 } : { reminders: 1_000_000, sample: 10_000 }, log));
+await step('p8', () => runP8({ connections: 20, upstreamMs: 20, ...(quick ? { rounds: 1, clicksPerRound: 500, warmupClicks: 100 } : { rounds: 5, clicksPerRound: 2_000, warmupClicks: 200 }) }, log));
 
 const summary = {
   p1_vs_peer: results.p1?.vsPeer ?? null,
@@ -100,6 +103,10 @@ const summary = {
   p6_redis_bytes_per_reminder: results.p6?.bytesPerReminder ?? null,
   p6_used_memory_per_reminder: results.p6?.usedMemoryPerReminder ?? null,
   p6_bytes_per_open_notification: results.p6?.bytesPerOpenNotification ?? null,
+  p8_tray_p99_ms: results.p8?.p99Ms.tray ?? null,
+  p8_truelayer_p99_ms: results.p8?.p99Ms.truelayer ?? null,
+  p8_tray_not_302: results.p8?.notRedirected.tray ?? null,
+  p8_truelayer_not_302: results.p8?.notRedirected.truelayer ?? null,
 };
 
 /** The targets; a null value (scenario not run or failed) is neither met nor missed. */
@@ -116,6 +123,10 @@ const targets: Array<[keyof typeof summary, '>=' | '<=', number]> = [
   ['p4_rss_growth', '<=', 0.1],
   ['p5_5xx', '<=', 0],
   ['p6_redis_bytes_per_reminder', '<=', 400],
+  ['p8_tray_p99_ms', '<=', 60],
+  ['p8_truelayer_p99_ms', '<=', 60],
+  ['p8_tray_not_302', '<=', 0],
+  ['p8_truelayer_not_302', '<=', 0],
 ];
 const missed = targets
   .filter(([key, op, bound]) => {
