@@ -14,9 +14,10 @@ import { runP4, type P4Result } from './p4-memory.js';
 import { runP5, type P5Result } from './p5-burst.js';
 import { runP6, type P6Result } from './p6-reminders.js';
 import { runP7, type P7Result } from './p7-journeyapps.js';
+import { runP8, type P8Result } from './p8-landing-click.js';
 import { profileChildrenInto, repoRoot } from './lib/processes.js';
 
-const scenarios = ['p1', 'p2', 'p3', 'p4', 'p5', 'p6', 'p7'] as const;
+const scenarios = ['p1', 'p2', 'p3', 'p4', 'p5', 'p6', 'p7', 'p8'] as const;
 type Scenario = (typeof scenarios)[number];
 
 const { values } = parseArgs({
@@ -52,6 +53,7 @@ interface Results {
   p5?: P5Result;
   p6?: P6Result;
   p7?: P7Result;
+  p8?: P8Result;
 }
 const results: Results = {};
 const errors: Partial<Record<Scenario, string>> = {};
@@ -82,6 +84,7 @@ await step('p6', () => runP6(quick ? { reminders: 100_000, sample: 2_000 } : { r
 await step('p7', () =>
   runP7(quick ? { users: 10_000, checkpoint: 1_000, rounds: 1, budgetUsers: 1_000, budgetRps: 20 } : { users: 100_000, checkpoint: 10_000, rounds: 3, budgetUsers: 5_000, budgetRps: 20 }, log),
 );
+await step('p8', () => runP8({ connections: 20, upstreamMs: 20, ...(quick ? { rounds: 1, clicksPerRound: 500, warmupClicks: 100 } : { rounds: 5, clicksPerRound: 2_000, warmupClicks: 200 }) }, log));
 
 const summary = {
   p1_vs_peer: results.p1?.vsPeer ?? null,
@@ -111,6 +114,10 @@ const summary = {
   p7_heap_growth: results.p7?.heapGrowth ?? null,
   p7_rate_utilisation: results.p7?.budget.utilisation ?? null,
   p7_429: results.p7?.budget.status429 ?? null,
+  p8_tray_p99_ms: results.p8?.p99Ms.tray ?? null,
+  p8_truelayer_p99_ms: results.p8?.p99Ms.truelayer ?? null,
+  p8_tray_not_302: results.p8?.notRedirected.tray ?? null,
+  p8_truelayer_not_302: results.p8?.notRedirected.truelayer ?? null,
 };
 
 /** The targets; a null value (scenario not run or failed) is neither met nor missed. */
@@ -130,6 +137,10 @@ const targets: Array<[keyof typeof summary, '>=' | '<=', number]> = [
   ['p7_rss_growth', '<=', 0.1],
   ['p7_rate_utilisation', '>=', 0.95],
   ['p7_429', '<=', 0],
+  ['p8_tray_p99_ms', '<=', 60],
+  ['p8_truelayer_p99_ms', '<=', 60],
+  ['p8_tray_not_302', '<=', 0],
+  ['p8_truelayer_not_302', '<=', 0],
 ];
 const missed = targets
   .filter(([key, op, bound]) => {

@@ -5,18 +5,22 @@ import type { TrayExpiredAuth } from './workspace.js';
 
 export const WEBHOOK_PATH = '/webhooks/tray/expired-auth';
 
-export interface LoadResult {
+/** What every autocannon run reports. */
+export interface RunSummary {
   /** autocannon's mean of per-second request counts. */
   rps: number;
   p50Ms: number;
   p99Ms: number;
   maxMs: number;
   requests: number;
-  non2xx: number;
-  status5xx: number;
   errors: number;
   timeouts: number;
   durationS: number;
+}
+
+export interface LoadResult extends RunSummary {
+  non2xx: number;
+  status5xx: number;
   /** 200 answers whose body says `accepted` (not `duplicate`). */
   accepted: number;
 }
@@ -76,17 +80,73 @@ export async function postWebhooks(options: LoadOptions): Promise<LoadResult> {
       },
     ],
   });
+  return { ...summarise(result), non2xx: result.non2xx, status5xx: result['5xx'], accepted };
+}
+
+function summarise(result: autocannon.Result): RunSummary {
   return {
     rps: result.requests.average,
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
     maxMs: result.latency.max,
     requests: result.requests.total,
-    non2xx: result.non2xx,
-    status5xx: result['5xx'],
     errors: result.errors,
     timeouts: result.timeouts,
     durationS: result.duration,
-    accepted,
   };
+}
+
+/** One press of a landing page's button: the link's path and the form key its page carries. */
+export interface Click {
+  path: string;
+  formKey: string;
+}
+
+export interface ClickOptions {
+  url: string;
+  /** Pressed in order, one each, by `connections` clients at once. */
+  clicks: Click[];
+  connections: number;
+  /** Where every answer must send the browser: a 302 whose Location starts with this. */
+  location: string;
+}
+
+export interface ClickResult extends RunSummary {
+  /** 302s to `location`. */
+  redirected: number;
+  /** Answers that were not such a 302, plus requests that got no answer. */
+  notRedirected: number;
+  /** Answers by status code. */
+  statuses: Record<string, number>;
+}
+
+/** Presses each button once with autocannon, as a browser without JavaScript posts the form. */
+export async function pressButtons(options: ClickOptions): Promise<ClickResult> {
+  const { clicks } = options;
+  let sent = 0;
+  let redirected = 0;
+  const result = await autocannon({
+    url: options.url,
+    connections: options.connections,
+    amount: clicks.length,
+    timeout: 30,
+    requests: [
+      {
+        method: 'POST',
+        // A browser marks its form post same-origin; the landing page refuses a cross-site one.
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'sec-fetch-site': 'same-origin' },
+        setupRequest: (request) => {
+          // autocannon may prepare a request or two beyond `amount`: those press a button again.
+          const click = clicks[sent++ % clicks.length] as Click;
+          return { ...request, path: click.path, body: new URLSearchParams({ k: click.formKey }).toString() };
+        },
+        onResponse: (status, _body, _context, headers) => {
+          const location = Object.entries(headers ?? {}).find(([name]) => name.toLowerCase() === 'location')?.[1];
+          if (status === 302 && String(location).startsWith(options.location)) redirected += 1;
+        },
+      },
+    ],
+  });
+  const statuses = Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([code, stats]) => [code, stats.count ?? 0]));
+  return { ...summarise(result), redirected, notRedirected: result.requests.total - redirected + result.errors, statuses };
 }

@@ -1,21 +1,17 @@
 import { startCpuMeter, type CpuSplit } from './cpu.js';
 import { startReauth, stopAll, type Child } from './processes.js';
 import type { Stack } from './stack.js';
-import { round, until } from './wait.js';
+import { inLanes, round, until } from './wait.js';
 import { enqueueExpiredAuth, workQueueNames, type QueueSet, type TrayExpiredAuth } from './workspace.js';
 
 const DEDUPE_WINDOW_MS = 72 * 3_600_000;
 
 /** Through reauth's real intake (job + dedupe key), as the ingress would, many at a time. */
 export async function enqueueAll(queues: QueueSet, auths: readonly TrayExpiredAuth[], inFlight = 200): Promise<void> {
-  let next = 0;
-  const lane = async () => {
-    for (let i = next++; i < auths.length; i = next++) {
-      const result = await enqueueExpiredAuth(queues, auths[i] as TrayExpiredAuth, DEDUPE_WINDOW_MS);
-      if (result.status !== 'accepted') throw new Error(`bench: auth ${i} was not accepted (${result.status})`);
-    }
-  };
-  await Promise.all(Array.from({ length: inFlight }, lane));
+  await inLanes(auths.length, inFlight, async (i) => {
+    const result = await enqueueExpiredAuth(queues, auths[i] as TrayExpiredAuth, DEDUPE_WINDOW_MS);
+    if (result.status !== 'accepted') throw new Error(`bench: auth ${i} was not accepted (${result.status})`);
+  });
 }
 
 export type Layout = 'one-process' | 'per-role';

@@ -22,6 +22,8 @@ import {
 export interface StackOptions {
   /** The fake Tray's own limit; `false` = unlimited. */
   trayRateLimit: false | { rps: number; burst: number };
+  /** How long the fake Tray holds each GraphQL answer (default 0). */
+  trayLatencyMs?: number;
   /** Extra reauth environment (e.g. TRAY_RATE_LIMIT_RPS). */
   env?: Record<string, string>;
 }
@@ -72,7 +74,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const dir = mkdtempSync(join(tmpdir(), 'reauth-bench-'));
   const contactsFile = join(dir, 'contacts.json');
   writeFileSync(contactsFile, '{}');
-  const world = await startLocalWorld({ redis: { dir: join(dir, 'redis'), appendonly: true }, tray: { embeddedId: 'bench', rateLimit: options.trayRateLimit }, contactsFile });
+  const world = await startLocalWorld({ redis: { dir: join(dir, 'redis'), appendonly: true }, tray: { embeddedId: 'bench', rateLimit: options.trayRateLimit, latencyMs: options.trayLatencyMs ?? 0 }, contactsFile });
   const { redis, tray, smtp } = world;
   live.set(redis, dir);
 

@@ -21,6 +21,15 @@ export async function until<T>(
   }
 }
 
+/** Runs `task(0)` … `task(count - 1)`, at most `inFlight` at a time. */
+export async function inLanes(count: number, inFlight: number, task: (i: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lane = async () => {
+    for (let i = next++; i < count; i = next++) await task(i);
+  };
+  await Promise.all(Array.from({ length: inFlight }, lane));
+}
+
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 export function median(values: readonly number[]): number {

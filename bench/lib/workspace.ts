@@ -4,19 +4,25 @@ export { parseConfig, queueTuning, redisTarget, type Config } from '../../packag
 export { createRedis, freePort, type RedisClient } from '../../packages/redis/src/index.js';
 export { openQueues, type QueueSet } from '../../packages/queues/src/index.js';
 export { workQueueNames } from '../../apps/worker/src/index.js';
-export { enqueueExpiredAuth, trayEmail, trayExpiredAuthSchema, type TrayExpiredAuth } from '../../packages/tray/src/index.js';
+export { enqueueExpiredAuth, trayEmail, trayExpiredAuthSchema, trayRecord, type TrayExpiredAuth } from '../../packages/tray/src/index.js';
 export { renderEmail } from '../../packages/email/src/index.js';
-export { createNotifications } from '../../packages/notification/src/index.js';
+export { createNotifications, type Notifications } from '../../packages/notification/src/index.js';
+export { createLinkSigner } from '../../packages/links/src/index.js';
 export {
   expectedSweep,
   mixedUsers,
+  postSigned,
+  readFormKey,
   startContactsServer,
   startFakeJourneyApps,
   startFakeTray,
+  startFakeTrueLayer,
   startLocalWorld,
   startRedisServer,
   startSmtpCapture,
+  webhookSecret,
   type FakeTray,
+  type FakeTrueLayer,
   type RedisServer,
   type SmtpCapture,
 } from '../../packages/testkit/src/index.js';

@@ -1,12 +1,15 @@
 /**
  * autocannon in a process of its own: the bench process also hosts the fake Tray and the SMTP
  * capture, and a load generator sharing their event loop would send slower and time latency wrong.
- * Answers each `{ id, options }` message with `{ id, result }` (or `{ id, error }`).
+ * Answers each `{ id, webhooks }` or `{ id, clicks }` message with `{ id, result }` (or `{ id, error }`).
  */
-import { postWebhooks, type LoadOptions } from '../lib/load.js';
+import { postWebhooks, pressButtons, type ClickOptions, type LoadOptions } from '../lib/load.js';
 
-process.on('message', (msg: { id: number; options: LoadOptions }) => {
-  postWebhooks(msg.options).then(
+type Request = { id: number; webhooks: LoadOptions } | { id: number; clicks: ClickOptions };
+
+process.on('message', (msg: Request) => {
+  const run = 'webhooks' in msg ? postWebhooks(msg.webhooks) : pressButtons(msg.clicks);
+  run.then(
     (result) => process.send?.({ id: msg.id, result }),
     (err: Error) => process.send?.({ id: msg.id, error: err.message }),
   );

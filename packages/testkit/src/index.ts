@@ -10,7 +10,7 @@ export * from './fake-journeyapps/index.js';
 export * from './fake-truelayer/index.js';
 export { startSmtpCapture, type CapturedMail, type SmtpCapture, type SmtpCaptureOptions, type SmtpFailureCode } from './smtp-capture.js';
 export { startContactsServer, type Contact, type ContactsServer, type ContactsServerOptions } from './contacts-server.js';
-export { pressButton } from './landing-client.js';
+export { pressButton, readFormKey } from './landing-client.js';
 export { waitForReady } from './ready.js';
 export { postSigned, webhookSecret } from './signed-webhook.js';
 export { startLocalWorld, type LocalWorld, type LocalWorldOptions } from './world.js';

@@ -453,3 +453,32 @@ describe('fake Tray user token expiry', () => {
     }
   });
 });
+
+describe('fake Tray latencyMs', () => {
+  it('holds a GraphQL answer until latencyMs has passed', async () => {
+    const fake = await start({ latencyMs: 600_000 });
+    try {
+      const held = fetch(fake.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}', signal: AbortSignal.timeout(200) });
+      await expect(held).rejects.toThrow();
+      expect(fake.calls).toHaveLength(0);
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it('answers as without it once the time has passed, and leaves the dialog alone', async () => {
+    const fake = await start({ latencyMs: 5 });
+    try {
+      const issued = await code(fake, 'u1');
+      expect(fake.calls).toMatchObject([{ operation: 'generateAuthorizationCode', status: 200 }]);
+      expect((await visit(fake, `/external/auth/edit/${EMBEDDED_ID}/auth-a?code=${issued}`)).status).toBe(200);
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it('refuses a latency that is not a whole number >= 0', async () => {
+    await expect(start({ latencyMs: -1 })).rejects.toThrow(RangeError);
+    await expect(start({ latencyMs: 1.5 })).rejects.toThrow(RangeError);
+  });
+});

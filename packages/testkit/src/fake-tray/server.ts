@@ -3,7 +3,7 @@ import { handleDialog } from './dialog.js';
 import { internalErrorBody } from './errors.js';
 import { Faults } from './faults.js';
 import { createGraphqlHandler } from './graphql-handler.js';
-import { listen, send, sendJson } from '../http.js';
+import { checkLatency, holdFor, listen, send, sendJson } from '../http.js';
 import { DEFAULT_RATE_LIMIT, TokenBucket, type RateLimitOptions } from './rate-limit.js';
 import {
   TrayState,
@@ -24,6 +24,8 @@ export interface FakeTrayOptions {
   codeTtlMs?: number;
   /** Lifetime of user access tokens (default 2 days, §1). */
   userTokenTtlMs?: number;
+  /** Every GraphQL answer is held this long (default 0), as the real API's round trip would; the dialog is not. */
+  latencyMs?: number;
   /** Default: any free port. */
   port?: number;
   host?: string;
@@ -62,6 +64,7 @@ export async function startFakeTray(options: FakeTrayOptions): Promise<FakeTray>
   if (!Number.isSafeInteger(maxPageSize) || maxPageSize < 1) {
     throw new RangeError(`fake Tray: maxPageSize must be a positive integer, got ${maxPageSize}`);
   }
+  const latencyMs = checkLatency('fake Tray', options.latencyMs ?? 0);
   const state = new TrayState({
     masterToken: options.masterToken,
     codeTtlMs: options.codeTtlMs ?? 5 * MINUTE_MS,
@@ -82,7 +85,7 @@ export async function startFakeTray(options: FakeTrayOptions): Promise<FakeTray>
     const url = new URL(req.url ?? '/', 'http://fake-tray');
     if (url.pathname === '/graphql') {
       if (req.method !== 'POST') return sendJson(res, 405, { errors: [{ message: 'Use POST' }] }, { allow: 'POST' });
-      handleGraphql(req, res).catch(() => {
+      holdFor(latencyMs).then(() => handleGraphql(req, res)).catch(() => {
         if (res.headersSent) res.destroy();
         else sendJson(res, 500, internalErrorBody());
       });

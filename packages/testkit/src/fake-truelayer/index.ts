@@ -1,1 +1,1 @@
-export { startFakeTrueLayer, type FakeTrueLayer, type FakeTrueLayerConnection } from './server.js';
+export { startFakeTrueLayer, type FakeTrueLayer, type FakeTrueLayerConnection, type FakeTrueLayerOptions } from './server.js';

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
-import { listen, readBody, send, sendJson } from '../http.js';
+import { checkLatency, holdFor, listen, readBody, send, sendJson } from '../http.js';
 
 /**
  * A fake TrueLayer auth server: `POST /v1/reauthuri` checked as strictly as reference A
@@ -28,13 +28,21 @@ export interface FakeTrueLayer {
 
 const GRACE_MS = 90 * 86_400_000;
 
-export async function startFakeTrueLayer(options: { graceMs?: number; host?: string } = {}): Promise<FakeTrueLayer> {
+export interface FakeTrueLayerOptions {
+  graceMs?: number;
+  /** Every `/v1/reauthuri` answer is held this long (default 0), as the real API's round trip would; the bank page is not. */
+  latencyMs?: number;
+  host?: string;
+}
+
+export async function startFakeTrueLayer(options: FakeTrueLayerOptions = {}): Promise<FakeTrueLayer> {
   const connections = new Map<string, FakeTrueLayerConnection>();
   const sessions = new Map<string, { redirectUri: string; state?: string }>();
   const calls: Array<{ body: Record<string, unknown>; status: number }> = [];
   const codes: string[] = [];
   let failures: { left: number; status: number } = { left: 0, status: 429 };
   const graceMs = options.graceMs ?? GRACE_MS;
+  const latencyMs = checkLatency('fake TrueLayer', options.latencyMs ?? 0);
   let base = '';
 
   const oauthError = (status: number, error: string, description: string) => ({ status, body: { error, error_description: description } });
@@ -59,6 +67,7 @@ export async function startFakeTrueLayer(options: { graceMs?: number; host?: str
     void (async () => {
       const url = new URL(req.url ?? '/', 'http://fake');
       if (req.method === 'POST' && url.pathname === '/v1/reauthuri') {
+        await holdFor(latencyMs);
         if (!String(req.headers['content-type']).startsWith('application/json')) return sendJson(res, 415, { error: 'invalid_request', error_description: 'JSON expected' });
         let body: Record<string, unknown>;
         try {
