@@ -2,6 +2,7 @@ import { parseConfig, roles as allRoles } from '@reauth/config';
 import { createLogger, type Logger } from '@reauth/logger';
 import { startLocalWorld, type CapturedMail } from '@reauth/testkit';
 import { providerSwitches } from '@reauth/worker';
+import { startEventsSample } from './demo-events.js';
 import { startJourneyAppsSample } from './demo-journeyapps.js';
 import { startTrueLayerSample } from './demo-truelayer.js';
 import { formatReport, sweepNow } from './journeyapps.js';
@@ -55,6 +56,7 @@ export async function runDemo(options: DemoOptions): Promise<Demo> {
 
   const trueLayer = await startTrueLayerSample();
   const journeyApps = await startJourneyAppsSample();
+  const events = await startEventsSample();
   const port = options.port ?? Number(process.env.PORT ?? 3000);
   const env = {
     ...world.env,
@@ -67,6 +69,7 @@ export async function runDemo(options: DemoOptions): Promise<Demo> {
     JOB_BACKOFF_MS: '200',
     ...trueLayer.env,
     ...journeyApps.env,
+    ...events.env,
   };
   const roles = allRoles.filter((r) => r !== 'dashboard');
   const config = parseConfig(env, roles, providerSwitches);
@@ -77,6 +80,7 @@ export async function runDemo(options: DemoOptions): Promise<Demo> {
     await running.stop();
     await trueLayer.close();
     await journeyApps.close();
+    await events.close();
     await world.stop();
   };
 
@@ -102,6 +106,7 @@ export async function runDemo(options: DemoOptions): Promise<Demo> {
   const deadline = Date.now() + 30_000;
   while (journeyApps.fake.reauthenticated.length < report.forced && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
   const reauthenticated = journeyApps.fake.reauthenticated.length;
+  while (!events.counts()['sweep.completed'] && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
 
   if (options.interactive) {
     const line = '-'.repeat(72);
@@ -137,6 +142,9 @@ export async function runDemo(options: DemoOptions): Promise<Demo> {
         ...formatReport(report),
         line,
         `The simulated Backend API received ${reauthenticated} re-authenticate calls.`,
+        '',
+        `Lifecycle events the simulated customer backend received, each signature verified (more follow as you click):`,
+        ...Object.entries(events.counts()).map(([type, count]) => `  ${type}: ${count}`),
         `Running until Ctrl-C.`,
         '',
       ].join('\n'),

@@ -15,7 +15,7 @@ import { runRoles } from './process.js';
 import { onShutdown } from './shutdown.js';
 
 const usage = `usage:
-  reauth start [--roles ingress,token-lookup,instance-mapping,notify,reminders,journeyapps-sweep,journeyapps-force,dashboard]
+  reauth start [--roles ingress,token-lookup,instance-mapping,notify,reminders,journeyapps-sweep,journeyapps-force,events,dashboard]
   reauth demo
   reauth dlq list | show <id> | replay <id> | replay --all | purge
   reauth journeyapps sweep [--dry-run] [--deployment name] [--json]`;
