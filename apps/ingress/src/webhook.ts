@@ -28,8 +28,7 @@ const rawBodies = new WeakMap<object, Buffer>();
  * JSON between systems is UTF-8 (RFC 8259). body-parser would decode other `utf-*` charsets
  * (UTF-7 included) and turn invalid bytes into U+FFFD, accepting text that is not what was sent.
  */
-function requireUtf8(req: object, _res: unknown, body: Buffer, encoding: string): void {
-  rawBodies.set(req, body);
+function requireUtf8(_req: object, _res: unknown, body: Buffer, encoding: string): void {
   const fail = (status: number, message: string) => Object.assign(new Error(message), { status, type: 'encoding.invalid' });
   if (encoding.toLowerCase() !== 'utf-8') throw fail(415, 'charset must be utf-8');
   try {
@@ -37,6 +36,11 @@ function requireUtf8(req: object, _res: unknown, body: Buffer, encoding: string)
   } catch {
     throw fail(400, 'body is not valid UTF-8');
   }
+}
+
+function keepRawBody(req: object, res: unknown, body: Buffer, encoding: string): void {
+  requireUtf8(req, res, body, encoding);
+  rawBodies.set(req, body);
 }
 
 export const ENQUEUE_TIMEOUT_MS = 1_000;
@@ -60,7 +64,8 @@ export function webhookRouter(options: WebhookOptions): Router {
       if (!req.is('application/json')) return reject(res, 415, 'unsupported-media-type', { error: 'Content-Type must be application/json' });
       next();
     },
-    express.json({ limit: MAX_BODY_BYTES, strict: true, type: () => true, verify: requireUtf8 }),
+    // Only a signed intake needs its raw bytes kept past parsing.
+    express.json({ limit: MAX_BODY_BYTES, strict: true, type: () => true, verify: intake.verify ? keepRawBody : requireUtf8 }),
     async (req: Request, res: Response) => {
       if (intake.verify && !intake.verify(rawBodies.get(req) ?? Buffer.alloc(0), view(req))) return reject(res, 401, 'unauthorized', { error: 'bad webhook signature or timestamp' });
       const input = intake.input ? intake.input(req.body, { ...view(req), params: req.params as Record<string, string> }) : req.body;

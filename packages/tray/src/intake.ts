@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Intake, Notifications } from '@reauth/notification';
 import type { QueueSet } from '@reauth/queues';
 import { trayExpiredAuthSchema, type TrayExpiredAuth, type TrayJob } from './payload.js';
-import { hasWebhookToken } from './webhook-token.js';
+import { webhookTokenCheck } from './webhook-token.js';
 
 const hash = (s: string) => createHash('sha256').update(s).digest('hex').slice(0, 24);
 
@@ -11,8 +11,10 @@ const hash = (s: string) => createHash('sha256').update(s).digest('hex').slice(0
  * job, the email's Message-ID and the sent marker of one notification share it.
  */
 export function notificationIdFor(authId: string, receivedAt: number): string {
-  return `tray-${hash(authId)}-${receivedAt}`;
+  return notificationIdOf(hash(authId), receivedAt);
 }
+
+const notificationIdOf = (authHash: string, receivedAt: number) => `tray-${authHash}-${receivedAt}`;
 
 export type IntakeResult = { status: 'accepted' | 'duplicate'; id: string };
 
@@ -22,11 +24,12 @@ export type IntakeResult = { status: 'accepted' | 'duplicate'; id: string };
  * a failure here can be answered with 503 and safely retried by Tray.
  */
 export async function enqueueExpiredAuth(queues: QueueSet, auth: TrayExpiredAuth, windowMs: number, now = Date.now()): Promise<IntakeResult> {
-  const id = notificationIdFor(auth.authId, now);
+  const authHash = hash(auth.authId);
+  const id = notificationIdOf(authHash, now);
   const data: TrayJob = { notificationId: id, receivedAt: now, auth };
   const job = await queues.get('token-lookup').add('tray.token-lookup', data, {
     jobId: id,
-    deduplication: { id: `tray-auth-${hash(auth.authId)}`, ttl: windowMs },
+    deduplication: { id: `tray-auth-${authHash}`, ttl: windowMs },
   });
   return job.id === id ? { status: 'accepted', id } : { status: 'duplicate', id: String(job.id) };
 }
@@ -40,7 +43,7 @@ export function trayIntake(queues: QueueSet, store: Notifications, settings: { w
     name: 'tray.expired-auth',
     path: '/webhooks/tray/expired-auth',
     summary: 'Tray reports an expired end-user authentication',
-    authenticate: (req) => settings.webhookToken !== undefined && hasWebhookToken(req, settings.webhookToken),
+    authenticate: settings.webhookToken !== undefined ? webhookTokenCheck(settings.webhookToken) : () => false,
     schema: trayExpiredAuthSchema,
     async accept(auth, receivedAt) {
       const result = await enqueueExpiredAuth(queues, auth, settings.dedupeWindowMs, receivedAt);
