@@ -128,3 +128,32 @@ describe('notification store', () => {
     }
   });
 });
+
+describe('events outbox', () => {
+  const outboxOf = async (store: Notifications) => (await client().xrange(store.outbox, '-', '+')).map(([, flat]) => Object.fromEntries(flat.flatMap((v, i) => (i % 2 === 0 ? [[v, flat[i + 1]]] : []))) as Record<string, string>);
+
+  it('writes each transition of the enabled types in the same script, numbered per notification', async () => {
+    const store = createNotifications(client(), { prefix: `t${randomUUID().slice(0, 8)}`, retentionDays: 30, eventTypes: ['notification.created', 'reauth.completed', 'reauth.failed'] });
+    await store.open(input('e1'));
+    await store.move('e1', { to: 'notified', sentIndex: 0, event: { kind: 'email-sent' } }); // notification.sent: not enabled
+    await store.move('e1', { to: 'completed', reason: 'finished' });
+    await store.open(input('e2'));
+    await store.move('e2', { to: 'failed', reason: 'no-contact' });
+    const entries = await outboxOf(store);
+    expect(entries.map((e) => [e.type, e.id, e.seq])).toEqual([
+      ['notification.created', 'e1', '1'],
+      ['reauth.completed', 'e1', '2'],
+      ['notification.created', 'e2', '1'],
+      ['reauth.failed', 'e2', '2'],
+    ]);
+    expect(entries[3]).toMatchObject({ provider: 'tray', state: 'failed', reason: 'no-contact', ids: JSON.stringify({ authId: 'auth-e2', userId: 'u1' }) });
+  });
+
+  it('writes nothing when events are off', async () => {
+    const store = fresh();
+    await store.open(input('e3'));
+    await store.move('e3', { to: 'completed' });
+    await store.emit('sweep.completed', 'journeyapps', { report: {} });
+    expect(await client().exists(store.outbox)).toBe(0);
+  });
+});
