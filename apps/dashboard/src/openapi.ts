@@ -7,7 +7,8 @@
  */
 import { OpenAPIRegistry, OpenApiGeneratorV31, type ResponseConfig } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
-import { describeIngress, errorAnswerSchema, htmlAnswer, jsonAnswer } from '@reauth/ingress';
+import { eventPayloadSchema } from '@reauth/events';
+import { describeIngress, errorAnswerSchema, htmlAnswer, jsonAnswer, standardWebhookHeaders } from '@reauth/ingress';
 import { detailSchema, filterSchema, funnelSchema, pageSchema, type Intake } from '@reauth/notification';
 import { deadLetterViewSchema } from '@reauth/queues';
 import { alreadyReplayedSchema, replayedSchema, reportsQuerySchema, reportsSchema, resolvedSchema } from './api.js';
@@ -63,6 +64,18 @@ function describeDashboard(registry: OpenAPIRegistry): void {
   });
 }
 
+/** What reauth POSTs to EVENTS_URL: OpenAPI 3.1's `webhooks`, the endpoint the customer implements. */
+function describeEvents(registry: OpenAPIRegistry): void {
+  registry.registerWebhook({
+    method: 'post',
+    path: 'lifecycleEvent',
+    summary: 'A lifecycle event to EVENTS_URL, signed with Standard Webhooks (webhook-id is stable across retries)',
+    tags: ['events'],
+    request: { headers: standardWebhookHeaders, body: { required: true, content: { 'application/json': { schema: eventPayloadSchema } } } },
+    responses: { 200: { description: 'Any 2xx: delivered' }, 500: { description: 'Anything else, or no answer in EVENTS_TIMEOUT_MS: retried until EVENTS_RETRY_HORIZON' } },
+  });
+}
+
 export type OpenApiDocument = ReturnType<OpenApiGeneratorV31['generateDocument']>;
 
 /** Built once per process: the intakes are fixed when the providers start. */
@@ -70,6 +83,7 @@ export function openApiDocument(intakes: readonly Intake[]): OpenApiDocument {
   const registry = new OpenAPIRegistry();
   describeIngress(registry, intakes);
   describeDashboard(registry);
+  describeEvents(registry);
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',
     info: {

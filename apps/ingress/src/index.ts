@@ -9,4 +9,4 @@ export { ENQUEUE_TIMEOUT_MS, MAX_BODY_BYTES } from './webhook.js';
 export { startSpool, type Spool, type SpoolOptions } from './spool.js';
 export { openJournal, SpoolFullError, type Journal, type JournalEntry } from './journal.js';
 export { errorAnswerSchema, type ErrorAnswer } from './answers.js';
-export { describeIngress, htmlAnswer, jsonAnswer, openApiPath } from './openapi.js';
+export { describeIngress, htmlAnswer, jsonAnswer, openApiPath, standardWebhookHeaders } from './openapi.js';

@@ -32,7 +32,7 @@ const pathParams = (path: string) => {
   return names.length > 0 ? { params: z.object(Object.fromEntries(names.map((name) => [name, z.string()]))) } : {};
 };
 
-const standardWebhookHeaders = z.object({
+export const standardWebhookHeaders = z.object({
   'webhook-id': z.string().meta({ description: 'Unique per message; a repeat is answered as a duplicate' }),
   'webhook-timestamp': z.string().meta({ description: 'Unix seconds; more than five minutes off is refused' }),
   'webhook-signature': z.string().meta({ description: 'Standard Webhooks signature over id, timestamp and the exact body' }),
