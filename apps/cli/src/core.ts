@@ -1,6 +1,6 @@
 import { createContactLookup, type ContactSource } from '@reauth/contacts';
 import { linkSettings, mailSettings, type Config } from '@reauth/config';
-import { createMailer, type Mailer } from '@reauth/email';
+import { brandOf, createMailer, loadEmailTemplates, type EmailRenderer, type Mailer } from '@reauth/email';
 import { createLinkSigner, type LinkSigner } from '@reauth/links';
 import {
   createDelivery,
@@ -37,6 +37,8 @@ export interface Core {
   runtimes: ReadonlyMap<string, ProviderRuntime>;
   /** The core's job module and every started provider's, bound to this process's services. */
   modules: ModuleHandlers[];
+  /** The compiled email templates; a process that sends calls it at start, so a broken one stops it there. */
+  templates: () => EmailRenderer;
   /** Every started provider's webhook intakes. */
   intakes: Intake[];
   /** The core's job schedulers and every started provider's. */
@@ -60,6 +62,7 @@ export function startCore(config: Config, env: Record<string, string | undefined
   const runtimes = new Map(started.map((s) => [s.runtime.id, s.runtime]));
   // Narrowed by schema, not asserted: parseConfig has already required these for the roles that use them.
   const signer = once(() => createLinkSigner(linkSettings.parse(config).LINK_SECRET));
+  const templates = once(() => loadEmailTemplates({ dir: config.TEMPLATES_DIR, brand: brandOf(config) }));
   let mailerMade = false;
   const mailer = once((): Mailer => {
     mailerMade = true;
@@ -72,6 +75,7 @@ export function startCore(config: Config, env: Record<string, string | undefined
     contacts: once(() => createContactLookup(contactSource(config))),
     signer,
     providers: runtimes,
+    templates,
     enqueue: enqueuer(notificationJobs, deps.queues),
     publicUrl: config.PUBLIC_URL,
     ...(config.REMINDER_HOURS ? { sendingHours: config.REMINDER_HOURS } : {}),
@@ -81,6 +85,7 @@ export function startCore(config: Config, env: Record<string, string | undefined
   return {
     store,
     signer,
+    templates,
     runtimes,
     modules: [core, ...started.map((s) => s.jobs)],
     intakes: started.flatMap((s) => s.intakes),

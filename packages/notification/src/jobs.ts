@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ContactLookup } from '@reauth/contacts';
-import { renderEmail } from '@reauth/email';
+import type { EmailRenderer } from '@reauth/email';
 import type { LinkSigner } from '@reauth/links';
 import { DeferredError, PermanentError, defineJobs, type Enqueue, type Handlers, type JobModule } from '@reauth/queues';
 import type { Delivery } from './delivery.js';
@@ -25,6 +25,8 @@ export interface NotificationDeps {
   contacts: () => ContactLookup;
   signer: () => LinkSigner;
   providers: ReadonlyMap<string, ProviderRuntime>;
+  /** The compiled templates (TEMPLATES_DIR over the shipped ones) and the brand. */
+  templates: () => EmailRenderer;
   enqueue: Enqueue<NotificationJobs>;
   publicUrl: string;
   sendingHours?: SendingHours;
@@ -85,7 +87,7 @@ export const notificationModule: JobModule<NotificationJobs, NotificationDeps> =
         const link = deps.signer().sign({ provider: record.provider, notificationId: id }, record.expiresAt);
         const total = provider.notices.count(record);
         const content = provider.email(record, { send, total, link: `${deps.publicUrl.replace(/\/+$/, '')}/reauth/${link.token}`, linkExpiresAt: link.expiresAt, now: at });
-        const rendered = renderEmail(content, { linkExpiresAt: link.expiresAt, ...(contact.name ? { recipientName: contact.name } : {}) });
+        const rendered = deps.templates().render(record.provider, content, { linkExpiresAt: link.expiresAt, send, total, ...(contact.name ? { recipientName: contact.name } : {}) });
         let sentNow: boolean;
         try {
           sentNow = await deps.delivery.deliver(id, send, {
