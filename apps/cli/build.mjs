@@ -5,7 +5,7 @@
  * node_modules `pnpm deploy` lays out next to dist/ (see the Dockerfile). Leaving npm packages out
  * keeps working what they read from disk (bull-board's UI files, msgpackr's native addon).
  */
-import { existsSync, realpathSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, realpathSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -72,6 +72,10 @@ if (problems.length > 0) {
   process.stderr.write(`build: npm imports the bundle cannot resolve to one copy:\n${problems.map((p) => `  - ${p}`).join('\n')}\n`);
   process.exit(1);
 }
+// The shipped email templates are read from disk at start (TEMPLATES_DIR overrides them by name):
+// @reauth/email looks for them in templates/ beside the bundle.
+cpSync(join(root, 'packages/email/templates'), join(outdir, 'templates'), { recursive: true });
+
 // Where this build found each npm import (relative to the repository): what a deploy must provide.
 const npmImports = Object.fromEntries([...copies].sort(([a], [b]) => a.localeCompare(b)).map(([name, dirs]) => [name, relative(root, [...dirs][0])]));
 writeFileSync(join(outdir, 'npm-imports.json'), `${JSON.stringify(npmImports, null, 2)}\n`);

@@ -4,7 +4,7 @@
  * bench's "go". Env: SMTP_URL, MAIL_COUNT.
  */
 import { nodemailer } from '../lib/vendor.js';
-import { renderEmail, trayEmail } from '../lib/workspace.js';
+import { brandOf, loadEmailTemplates, trayEmail } from '../lib/workspace.js';
 
 const count = Number(process.env.MAIL_COUNT);
 const transport = nodemailer.createTransport({ url: process.env.SMTP_URL, pool: true, maxConnections: 5, maxMessages: 1_000 } as Parameters<
@@ -12,7 +12,8 @@ const transport = nodemailer.createTransport({ url: process.env.SMTP_URL, pool: 
 >[0]);
 const now = Date.now();
 const record = { context: { serviceName: 'salesforce', authenticationName: "Ada's Salesforce", instances: [{ id: 'si-1', name: 'Salesforce nightly sync', externalId: 'external_salesforce_0' }] } };
-const email = renderEmail(
+const email = loadEmailTemplates({ brand: brandOf({}) }).render(
+  'tray',
   trayEmail(record, { send: 0, total: 3, link: `https://reauth.example.com/reauth/${'x'.repeat(120)}`, linkExpiresAt: now + 14 * 86_400_000, now }),
   { linkExpiresAt: now + 14 * 86_400_000, recipientName: 'Ada Lovelace' },
 );

@@ -1,6 +1,6 @@
 import { createContactLookup, type ContactSource } from '@reauth/contacts';
 import { linkSettings, mailSettings, type Config } from '@reauth/config';
-import { createMailer, type Mailer } from '@reauth/email';
+import { brandOf, createMailer, loadEmailTemplates, type EmailRenderer, type Mailer } from '@reauth/email';
 import { createLinkSigner, type LinkSigner } from '@reauth/links';
 import {
   createDelivery,
@@ -49,6 +49,8 @@ export interface Core {
   runtimes: ReadonlyMap<string, ProviderRuntime>;
   /** The core's job module and every started provider's, bound to this process's services. */
   modules: ModuleHandlers[];
+  /** The compiled email templates; a process that sends calls it at start, so a broken one stops it there. */
+  templates: () => EmailRenderer;
   /** Every started provider's webhook intakes. */
   intakes: Intake[];
   /** The core's job schedulers and every started provider's. */
@@ -72,6 +74,7 @@ export function startCore(config: Config, env: Record<string, string | undefined
   const runtimes = new Map(started.map((s) => [s.runtime.id, s.runtime]));
   // Narrowed by schema, not asserted: parseConfig has already required these for the roles that use them.
   const signer = once(() => createLinkSigner(linkSettings.parse(config).LINK_SECRET));
+  const templates = once(() => loadEmailTemplates({ dir: config.TEMPLATES_DIR, brand: brandOf(config) }));
   let mailerMade = false;
   const mailer = once((): Mailer => {
     mailerMade = true;
@@ -84,6 +87,7 @@ export function startCore(config: Config, env: Record<string, string | undefined
     contacts: once(() => createContactLookup(contactSource(config))),
     signer,
     providers: runtimes,
+    templates,
     enqueue: enqueuer(notificationJobs, deps.queues),
     publicUrl: config.PUBLIC_URL,
     ...(config.REMINDER_HOURS ? { sendingHours: config.REMINDER_HOURS } : {}),
@@ -103,6 +107,7 @@ export function startCore(config: Config, env: Record<string, string | undefined
   return {
     store,
     signer,
+    templates,
     runtimes,
     modules: [core, events, ...started.map((s) => s.jobs)],
     intakes: started.flatMap((s) => s.intakes),

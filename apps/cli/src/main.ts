@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * The `reauth` command: `start [--roles a,b]` runs roles in this process, `demo` runs the whole
- * path against simulated APIs, `dlq …` inspects and replays the dead-letter queue.
+ * path against simulated APIs, `dlq …` inspects and replays the dead-letter queue, `preview-email`
+ * renders a sample email with the active templates.
  */
 import { parseArgs } from 'node:util';
 import { loadConfig, parseRoles } from '@reauth/config';
@@ -9,6 +10,7 @@ import { providerSwitches } from '@reauth/worker';
 import { createLogger } from '@reauth/logger';
 import { dlqCommand } from './dlq.js';
 import { journeyAppsCommand } from './journeyapps.js';
+import { previewEmailCommand } from './preview-email.js';
 import { runDemo } from './demo.js';
 import { embeddedRedis } from './embedded-redis.js';
 import { runRoles } from './process.js';
@@ -18,7 +20,8 @@ const usage = `usage:
   reauth start [--roles ingress,token-lookup,instance-mapping,notify,reminders,journeyapps-sweep,journeyapps-force,events,dashboard]
   reauth demo
   reauth dlq list | show <id> | replay <id> | replay --all | purge
-  reauth journeyapps sweep [--dry-run] [--deployment name] [--json]`;
+  reauth journeyapps sweep [--dry-run] [--deployment name] [--json]
+  reauth preview-email --provider tray|truelayer|journeyapps --kind notice|reminder|heads-up [--out file.html]`;
 
 async function start(argv: string[]): Promise<void> {
   const { values } = parseArgs({ args: argv, options: { roles: { type: 'string' } } });
@@ -63,6 +66,9 @@ switch (command) {
     break;
   case 'journeyapps':
     process.exitCode = await journeyAppsCommand(rest);
+    break;
+  case 'preview-email':
+    process.exitCode = await previewEmailCommand(rest);
     break;
   default:
     process.stderr.write(`${usage}\n`);

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import { queueTuning, redisTarget, type Config, type Role } from '@reauth/config';
 import { createDashboard } from '@reauth/dashboard';
+import { brandOf } from '@reauth/email';
 import { ENQUEUE_TIMEOUT_MS, createIngress, createIngressServer, startSpool, type Spool } from '@reauth/ingress';
 import type { Logger } from '@reauth/logger';
 import { startMetricsServer } from '@reauth/metrics';
@@ -39,6 +40,7 @@ export async function runRoles(config: Config, roles: readonly Role[], log: Logg
   const observed = observe({ queues, log, metricsToken: config.METRICS_TOKEN });
   const core = startCore(config, env, { redis: commands, queues, hooks: observed.core });
   observed.watch(core.store);
+  if (roles.includes('notify')) core.templates();
   const closers: Array<() => Promise<void>> = [];
   // A provider's stages run only where the provider is on: with Tray off, its roles have nothing to do.
   const declared = new Set(core.modules.flatMap((m) => Object.keys(m.queues)));
@@ -71,6 +73,7 @@ export async function runRoles(config: Config, roles: readonly Role[], log: Logg
       providers: core.runtimes,
       log: log.child({ role: 'ingress' }),
       readiness: observed.readiness,
+      brand: brandOf(config),
       ...(spool ? { spool } : {}),
       ...observed.ingress,
     });

@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import express, { type Express, type RequestHandler } from 'express';
+import { brandOf, type Brand } from '@reauth/email';
 import type { LinkSigner } from '@reauth/links';
 import type { Logger } from '@reauth/logger';
 import { createReadiness, healthRouter, type Readiness } from '@reauth/metrics';
@@ -28,6 +29,8 @@ export interface IngressOptions {
   readiness?: Readiness;
   /** Takes webhooks Redis cannot take in time (INGRESS_SPOOL_DIR). */
   spool?: Spool;
+  /** The landing page's brand (BRAND_*, SUPPORT_URL); the default colour and no name otherwise. */
+  brand?: Brand;
 }
 
 export interface Ingress {
@@ -70,6 +73,7 @@ export function createIngress(options: IngressOptions): Ingress {
       store: options.store,
       providers: options.providers,
       log: options.log,
+      brand: options.brand ?? brandOf({}),
       ...(options.onLinkClick ? { onOutcome: options.onLinkClick } : {}),
     }),
   );

@@ -2,6 +2,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import express, { type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
 import { LinkError, type LinkSigner, type VerifiedLink } from '@reauth/links';
+import type { Brand } from '@reauth/email';
 import type { Logger } from '@reauth/logger';
 import { isOpen, type NotificationRecord, type Notifications, type ProviderRuntime } from '@reauth/notification';
 import type { ErrorAnswer } from './answers.js';
@@ -12,6 +13,8 @@ export interface LandingOptions {
   store: Notifications;
   providers: ReadonlyMap<string, ProviderRuntime>;
   log: Logger;
+  /** BRAND_* and SUPPORT_URL, the same the emails show. */
+  brand: Brand;
   /** Every click's outcome, for metrics. */
   onOutcome?: (outcome: string, provider?: string) => void;
 }
@@ -59,6 +62,7 @@ export function landingRouter(options: LandingOptions): Router {
   const { store, signer, log } = options;
   const outcome = (name: string, provider?: string) => options.onOutcome?.(name, provider);
   const page = (res: Response, status: number, html: string) => res.status(status).type('html').send(html);
+  const message = (title: string, body: string, link?: { label: string; url: string }) => messagePage(options.brand, title, body, link);
 
   /** Verifies the link and loads its open notification; answers the page itself otherwise. */
   async function find(req: Request, res: Response): Promise<Found | undefined> {
@@ -69,8 +73,8 @@ export function landingRouter(options: LandingOptions): Router {
     } catch (err) {
       if (!(err instanceof LinkError)) throw err;
       outcome(`rejected-${err.failure}`);
-      if (err.failure === 'expired') page(res, 410, messagePage(...(endedPages.lapsed!.slice(1) as [string, string])));
-      else page(res, 400, messagePage('This link is not valid', 'The link may have been copied incompletely. Please use the link from your email again, or contact support.'));
+      if (err.failure === 'expired') page(res, 410, message(...(endedPages.lapsed!.slice(1) as [string, string])));
+      else page(res, 400, message('This link is not valid', 'The link may have been copied incompletely. Please use the link from your email again, or contact support.'));
       return undefined;
     }
     const provider = options.providers.get(link.provider);
@@ -78,18 +82,18 @@ export function landingRouter(options: LandingOptions): Router {
     if (!record && provider?.adoptLegacyLink && (await provider.adoptLegacyLink(link))) record = await store.get(link.notificationId);
     if (!record) {
       outcome('unknown-notification', link.provider);
-      page(res, 410, messagePage(...(endedPages.lapsed!.slice(1) as [string, string])));
+      page(res, 410, message(...(endedPages.lapsed!.slice(1) as [string, string])));
       return undefined;
     }
     if (!isOpen(record.state)) {
       outcome(`ended-${record.state}`, record.provider);
       const [status, title, body] = endedPages[record.state] ?? endedPages.failed!;
-      page(res, status, messagePage(title, body));
+      page(res, status, message(title, body));
       return undefined;
     }
     if (!provider) {
       outcome('provider-off', link.provider);
-      page(res, 503, messagePage('Please try again later', 'This service is not available right now. Your link is still valid.'));
+      page(res, 503, message('Please try again later', 'This service is not available right now. Your link is still valid.'));
       return undefined;
     }
     return { link, record, provider };
@@ -99,7 +103,7 @@ export function landingRouter(options: LandingOptions): Router {
     const key = formKeySchema.safeParse(req.body).data?.k ?? '';
     if (!crossSite(req) && same(key, signer.formKey(String(req.params.token)))) return true;
     outcome('rejected-form');
-    page(res, 403, messagePage('Please use the button on the page', 'This request did not come from the reconnect page. Please open the link from your email again.'));
+    page(res, 403, message('Please use the button on the page', 'This request did not come from the reconnect page. Please open the link from your email again.'));
     return false;
   }
 
@@ -109,8 +113,8 @@ export function landingRouter(options: LandingOptions): Router {
     const found = await find(req, res);
     if (!found) return;
     const nonce = randomBytes(16).toString('base64');
-    const html = landingPage({ landing: found.provider.landing(found.record, found.link), action: `/reauth/${encodeURIComponent(String(req.params.token))}`, formKey: signer.formKey(String(req.params.token)), nonce });
-    res.set('Content-Security-Policy', LANDING_CSP(nonce)).type('html').send(html);
+    const html = landingPage({ landing: found.provider.landing(found.record, found.link), action: `/reauth/${encodeURIComponent(String(req.params.token))}`, formKey: signer.formKey(String(req.params.token)), nonce, brand: options.brand });
+    res.set('Content-Security-Policy', LANDING_CSP(nonce, options.brand)).type('html').send(html);
     outcome('viewed', found.record.provider);
   });
 
@@ -134,14 +138,14 @@ export function landingRouter(options: LandingOptions): Router {
       outcome('provider-unavailable', record.provider);
       await store.step(record.id, { kind: 'link-failed', detail: 'the provider was unavailable' }).catch(() => undefined);
       if (wantsJson(req)) res.status(503).json({ message: result.message } satisfies z.infer<typeof retryAnswerSchema>);
-      else page(res, 503, messagePage('Please try again in a minute', result.message));
+      else page(res, 503, message('Please try again in a minute', result.message));
       return;
     }
     outcome('refused', record.provider);
     await store.move(record.id, { to: 'failed', reason: result.reason, event: { kind: 'failed', detail: result.reason } });
     const fallback = result.fallbackUrl ? { label: 'Set up the connection again', url: result.fallbackUrl } : undefined;
     if (wantsJson(req)) res.status(410).json({ message: result.message, ...(fallback ? { fallbackUrl: fallback.url } : {}) } satisfies z.infer<typeof refusedAnswerSchema>);
-    else page(res, 410, messagePage('This connection must be set up again', result.message, fallback));
+    else page(res, 410, message('This connection must be set up again', result.message, fallback));
   });
 
   router.post('/reauth/:token/events', express.json({ limit: '4kb' }), async (req, res) => {

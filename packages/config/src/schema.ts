@@ -130,6 +130,13 @@ export const envSchema = z.object({
   // between "SMTP accepted" and "marked sent" (what a crash there can send twice).
   SMTP_POOL_SIZE: int(5, 1),
   MAIL_FROM: optionalString,
+  // Files here replace the shipped email templates of the same name (docs/templates.md).
+  TEMPLATES_DIR: optionalString,
+  BRAND_NAME: z.string().trim().min(1).max(80).optional(),
+  BRAND_LOGO_URL: z.url({ protocol: /^https?$/ }).optional(),
+  // Only #rrggbb: the value goes into style attributes, where anything looser could carry CSS.
+  BRAND_COLOR: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'expected #rrggbb').optional(),
+  SUPPORT_URL: z.url({ protocol: /^(https?|mailto)$/ }).optional(),
   CONTACTS_URL: z
     .string()
     .refine((s) => s.includes('{external_user_id}'), 'must contain {external_user_id}')

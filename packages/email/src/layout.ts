@@ -1,10 +1,13 @@
-import { escapeHtml, headerText } from './escape.js';
+import type { Brand } from './brand.js';
+import { headerText } from './escape.js';
 
 /**
  * What a provider says in an email. Providers hand in text, never markup: every string is treated
- * as untrusted (it may come from a webhook or a directory) and escaped or flattened here.
+ * as untrusted (it may come from a webhook or a directory) and escaped or flattened by the templates.
  */
 export interface EmailContent {
+  /** Which of the provider's templates renders it (`notice`, `reminder`, `heads-up`; see docs/templates.md). */
+  kind: string;
   subject: string;
   /** Paragraphs before the list. */
   intro: string[];
@@ -26,41 +29,54 @@ export interface RenderOptions {
   recipientName?: string;
   /** The link's own expiry, as the signer returned it. */
   linkExpiresAt: number;
+  /** Which notice of the notification this is, 0 for the first. */
+  send?: number;
+  /** How many notices the notification has in all. */
+  total?: number;
+}
+
+/** What every template receives; docs/templates.md documents it field by field. */
+export interface TemplateData {
+  provider: string;
+  kind: string;
+  subject: string;
+  greeting: string;
+  recipientName: string;
+  intro: string[];
+  list?: { heading: string; items: string[] };
+  action?: { label: string; url: string };
+  outro: string[];
+  expiry?: string;
+  linkExpiresOn: string;
+  notice: { number: number; total: number; reminder: boolean };
+  brand: Brand;
 }
 
 const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
-/** The one layout every provider's email uses: greeting, intro, list, one button, expiry line. */
-export function renderEmail(content: EmailContent, options: RenderOptions): RenderedEmail {
-  const name = options.recipientName ? headerText(options.recipientName, 80) : '';
-  const greeting = name ? `Hello ${name},` : 'Hello,';
+/**
+ * The provider's content as template data, every string flattened to one line: the text part and
+ * the subject are rendered without HTML escaping, so no payload value may bring its own line break.
+ */
+export function templateData(provider: string, content: EmailContent, options: RenderOptions, brand: Brand): TemplateData {
+  const recipientName = options.recipientName ? headerText(options.recipientName, 80) : '';
   const flat = (s: string) => headerText(s, 500);
   // One instance can appear twice (two auth slots); name it once.
   const items = [...new Set((content.list?.items ?? []).map((i) => headerText(i, 120)))];
-  const expiry = `The link works until ${day(options.linkExpiresAt)}. If you did not expect this email, you can ignore it.`;
-  const action = content.action && { label: headerText(content.action.label, 120), url: content.action.url };
-
-  const text = [
-    greeting,
-    '',
-    ...content.intro.map(flat),
-    ...(content.list && items.length > 0 ? [flat(content.list.heading), ...items.map((i) => `  - ${i}`)] : []),
-    '',
-    ...(action ? [`${action.label}:`, `  ${action.url}`, ''] : []),
-    ...content.outro.map(flat),
-    ...(action ? [expiry] : []),
-  ].join('\n');
-
-  const h = escapeHtml;
-  const html = `<!doctype html>
-<html><body style="font-family: sans-serif; line-height: 1.5">
-<p>${h(greeting)}</p>
-${content.intro.map((p) => `<p>${h(flat(p))}</p>`).join('\n')}
-${content.list && items.length > 0 ? `<p>${h(flat(content.list.heading))}</p>\n<ul>${items.map((i) => `<li>${h(i)}</li>`).join('')}</ul>` : ''}
-${action ? `<p><a href="${h(action.url)}">${h(action.label)}</a></p>` : ''}
-${content.outro.map((p) => `<p>${h(flat(p))}</p>`).join('\n')}
-${action ? `<p style="color: #666">${h(expiry)}</p>` : ''}
-</body></html>`;
-
-  return { subject: headerText(content.subject, 160), text, html };
+  const send = options.send ?? 0;
+  return {
+    provider,
+    kind: content.kind,
+    subject: headerText(content.subject, 160),
+    greeting: recipientName ? `Hello ${recipientName},` : 'Hello,',
+    recipientName,
+    intro: content.intro.map(flat),
+    ...(content.list && items.length > 0 ? { list: { heading: flat(content.list.heading), items } } : {}),
+    ...(content.action ? { action: { label: headerText(content.action.label, 120), url: content.action.url } } : {}),
+    outro: content.outro.map(flat),
+    ...(content.action ? { expiry: `The link works until ${day(options.linkExpiresAt)}. If you did not expect this email, you can ignore it.` } : {}),
+    linkExpiresOn: day(options.linkExpiresAt),
+    notice: { number: send + 1, total: Math.max(options.total ?? 1, send + 1), reminder: send > 0 },
+    brand: { ...brand, ...(brand.name ? { name: headerText(brand.name, 80) } : {}) },
+  };
 }

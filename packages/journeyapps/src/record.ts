@@ -58,6 +58,7 @@ export function headsUpEmail(record: NotificationRecord, now: number): EmailCont
   const { forceAt } = signInOf(record);
   const when = forceAt > now ? `on ${day(forceAt)}` : 'the next time you open the app';
   return {
+    kind: 'heads-up',
     subject: 'You will be asked to sign in to the app again',
     intro: [
       `For security, everyone signs in to the app again at least every so often. Your last sign-in on this device was on ${day(Date.parse(signInOf(record).lastAuthenticatedAt))}, so the app will ask you to sign in ${when}.`,

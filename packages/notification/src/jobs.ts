@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ContactLookup } from '@reauth/contacts';
-import { renderEmail } from '@reauth/email';
+import type { EmailRenderer } from '@reauth/email';
 import type { LinkSigner } from '@reauth/links';
 import { DeferredError, PermanentError, defineJobs, type Enqueue, type Handlers, type JobModule } from '@reauth/queues';
 import type { Delivery } from './delivery.js';
@@ -27,6 +27,8 @@ export interface NotificationDeps {
   contacts: () => ContactLookup;
   signer: () => LinkSigner;
   providers: ReadonlyMap<string, ProviderRuntime>;
+  /** The compiled templates (TEMPLATES_DIR over the shipped ones) and the brand. */
+  templates: () => EmailRenderer;
   enqueue: Enqueue<NotificationJobs>;
   publicUrl: string;
   sendingHours?: SendingHours;
@@ -96,7 +98,7 @@ export const notificationModule: JobModule<NotificationJobs, NotificationDeps> =
         const link = deps.signer().sign({ provider: record.provider, notificationId: id }, record.expiresAt);
         const total = provider.notices.count(record);
         const content = provider.email(record, { send, total, link: `${deps.publicUrl.replace(/\/+$/, '')}/reauth/${link.token}`, linkExpiresAt: link.expiresAt, now: at });
-        const rendered = renderEmail(content, { linkExpiresAt: link.expiresAt, ...(contact.name ? { recipientName: contact.name } : {}) });
+        const rendered = deps.templates().render(record.provider, content, { linkExpiresAt: link.expiresAt, send, total, ...(contact.name ? { recipientName: contact.name } : {}) });
         let sentNow: boolean;
         try {
           sentNow = await deps.delivery.deliver(id, send, {
@@ -160,12 +162,14 @@ export const notificationModule: JobModule<NotificationJobs, NotificationDeps> =
         const records = await deps.store.escalatedSince(at - DAY_MS);
         if (records.length === 0) return { outcome: 'none', day };
         const content = {
+          kind: 'escalation-summary',
           subject: `reauth: ${records.length} ${records.length === 1 ? 'person has' : 'people have'} not reconnected (${day})`,
           intro: [`These notifications went unanswered for ${Math.round((deps.escalateAfterMs ?? 0) / 3_600_000)} hours after their last notice, in the day to ${new Date(at).toISOString()}.`],
           list: { heading: 'Provider, who, and the provider\'s ids:', items: records.map((r) => `${r.provider}: ${r.contactKey} (${Object.entries(r.ids).map(([k, v]) => `${k} ${v}`).join(', ')}), ${r.state}`) },
           outro: ['Each one is in the dashboard under its provider and ids.'],
         };
-        const rendered = renderEmail(content, { linkExpiresAt: at });
+        // The customer's own email, not a provider's: the generic templates (or `reauth.escalation-summary.*.hbs`).
+        const rendered = deps.templates().render('reauth', content, { linkExpiresAt: at });
         // One summary a day, whatever the retries: the claim is keyed by the day.
         const sent = await deps.delivery.deliver(`escalations-${day}`, 0, { to: { address: deps.escalationEmail }, messageId: `<escalations-${day}@reauth>`, ...rendered });
         return { outcome: sent ? 'sent' : 'already-sent', day, people: records.length };

@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { escapeHtml, headerText, renderEmail } from '@reauth/email';
+import { brandOf, DEFAULT_TEMPLATES_DIR, escapeHtml, headerText, loadEmailTemplates } from '@reauth/email';
 import { trayEmail } from './email.js';
 import type { AffectedInstance } from './payload.js';
 
@@ -23,29 +25,28 @@ const input = fc.record({
 
 type Input = typeof input extends fc.Arbitrary<infer T> ? T : never;
 
+const now = Date.UTC(2030, 0, 1);
+
+// The brand name is the operator's, but it goes through the same escaping as the payload.
+const templates = loadEmailTemplates({ brand: brandOf({ BRAND_NAME: '<script>alert(1)</script> "Acme" & \'Co\'', SUPPORT_URL: 'https://help.example.com/' }) });
+
 function render({ serviceName, authenticationName, instances, send, recipientName }: Input) {
-  const now = Date.UTC(2030, 0, 1);
   const record = { context: { serviceName, authenticationName, instances } };
   const content = trayEmail(record, { send, total: 3, link, linkExpiresAt: now + 5 * 86_400_000, now });
-  return renderEmail(content, { linkExpiresAt: now + 5 * 86_400_000, ...(recipientName === undefined ? {} : { recipientName }) });
+  return templates.render('tray', content, { linkExpiresAt: now + 5 * 86_400_000, send, total: 3, ...(recipientName === undefined ? {} : { recipientName }) });
 }
 
-/** Every tag the renderer itself writes; anything else in the HTML came from the payload. */
-const ownTags = [
-  /^<!doctype html>$/,
-  /^<\/?html>$/,
-  /^<body style="font-family: sans-serif; line-height: 1\.5">$/,
-  /^<\/body>$/,
-  /^<p( style="color: #666")?>$/,
-  /^<\/p>$/,
-  /^<\/?(ul|li)>$/,
-  /^<a href="[^"<>]*">$/,
-  /^<\/a>$/,
-];
+/**
+ * Every tag the shipped HTML template writes, each `{{value}}` in it standing for any text without
+ * quotes or angle brackets; anything else in the HTML came from the payload.
+ */
+const ownTags = (readFileSync(join(DEFAULT_TEMPLATES_DIR, 'html.hbs'), 'utf8').match(/<[^<>]*>/g) ?? []).map(
+  (tag) => new RegExp(`^${tag.split(/\{\{[^}]*\}\}/).map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('[^"<>]*')}$`, 'i'),
+);
 // eslint-disable-next-line no-control-regex
 const controlOrBreak = /[\u0000-\u001f\u007f\u2028\u2029]/;
 
-describe('Tray email in the core layout, property-based', () => {
+describe('Tray email in the shipped templates, property-based', () => {
   it('emits no tag but its own: payload < and > only ever appear escaped', () => {
     fc.assert(
       fc.property(input, (args) => {
@@ -76,8 +77,8 @@ describe('Tray email in the core layout, property-based', () => {
     fc.assert(
       fc.property(input, (args) => {
         const email = render(args);
-        const hrefs = [...email.html.matchAll(/<a href="([^"]*)">/g)].map((m) => m[1]);
-        expect(hrefs).toEqual([escapeHtml(link)]);
+        const hrefs = [...email.html.matchAll(/<a href="([^"]*)"/g)].map((m) => m[1]);
+        expect(hrefs).toEqual([escapeHtml(link), 'https://help.example.com/']);
         expect(email.text.split('\n')).toContain(`  ${link}`);
       }),
       { numRuns: 500 },
@@ -90,8 +91,8 @@ describe('Tray email in the core layout, property-based', () => {
         const email = render(args);
         // An instance named twice (two auth slots) is listed once.
         const n = new Set(args.instances.map((i) => headerText(i.name, 120))).size;
-        // greeting, blank, sentence, (unused note | list heading + items), blank, label, link, blank, expiry.
-        expect(email.text.split('\n')).toHaveLength(8 + (args.instances.length > 0 ? 1 + n : 1));
+        // greeting, blank, sentence, (unused note | list heading + items), blank, label, link, blank, expiry, blank, help.
+        expect(email.text.split('\n')).toHaveLength(10 + (args.instances.length > 0 ? 1 + n : 1));
         expect(email.text).not.toMatch(/[\r\u2028\u2029]/);
       }),
       { numRuns: 1_000 },

@@ -19,6 +19,7 @@ export function trayEmail(record: Pick<NotificationRecord, 'context'>, notice: N
   const reminder = notice.send > 0;
   const left = timeLeft(notice.linkExpiresAt - notice.now);
   return {
+    kind: reminder ? 'reminder' : 'notice',
     subject: reminder ? `Reminder: reconnect your ${service} account (${left} left)` : `Action needed: reconnect your ${service} account`,
     intro: [
       reminder

@@ -13,6 +13,7 @@ export function trueLayerEmail(record: Pick<NotificationRecord, 'context'>, noti
   const ended = notice.now >= consentExpiresAt;
   const when = day.format(consentExpiresAt);
   return {
+    kind: notice.send > 0 ? 'reminder' : 'notice',
     subject: ended ? `Your ${bank} connection has expired: reconnect it` : `Reconnect ${bank} before ${when}`,
     intro: [
       ended
