@@ -66,7 +66,11 @@ async function openPopup(page: Page, authId: string): Promise<Page> {
 
 /** Clicks one of the dialog's buttons; each closes the popup after posting its event. */
 async function answer(popup: Page, button: 'Finish' | 'Close' | 'Fail') {
-  await Promise.all([popup.waitForEvent('close'), popup.getByRole('button', { name: button }).click()]);
+  // The button closes its own page, which may end the click before Playwright's own bookkeeping does.
+  const click = popup.getByRole('button', { name: button }).click().catch((err: Error) => {
+    if (!popup.isClosed()) throw err;
+  });
+  await Promise.all([popup.waitForEvent('close'), click]);
 }
 
 async function withPage<T>(run: (page: Page) => Promise<T>, options?: Parameters<Browser['newContext']>[0]): Promise<T> {
