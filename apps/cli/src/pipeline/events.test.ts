@@ -25,6 +25,11 @@ let stack: Stack;
 let n = 0;
 
 const eventsOf = (notificationId: string) => delivered.filter((e) => e.data.notificationId === notificationId);
+/** True once events 1..n of a notification have all arrived (deliveries run in parallel and retry). */
+function hasFirst(notificationId: string, n: number): boolean {
+  const seen = new Set(eventsOf(notificationId).map((e) => e.data.sequence));
+  return Array.from({ length: n }, (_, i) => i + 1).every((q) => seen.has(q));
+}
 
 function seed() {
   n += 1;
@@ -95,11 +100,13 @@ describe('lifecycle events', () => {
     expect((await stack.pressButton(path)).status).toBe(302);
     await stack.store.move(id, { to: 'completed', reason: 'resolved by hand' });
 
+    // Deliveries run in parallel: the life is complete once the completion and every sequence number before it are in.
     const life = await eventually('every event of the notification', async () => {
       const got = eventsOf(id);
-      return got.some((e) => e.type === 'reauth.completed') ? got : undefined;
+      const last = got.find((e) => e.type === 'reauth.completed')?.data.sequence;
+      return last !== undefined && got.length === last ? got : undefined;
     });
-    // Deliveries run in parallel, so the sequence number orders them. ESCALATE_AFTER is 1 s here, so an
+    // The sequence number orders them. ESCALATE_AFTER is 1 s here, so an
     // escalation may come between the reminder and the click; the rest of the life is fixed.
     const ordered = [...life].sort((a, b) => a.data.sequence! - b.data.sequence!);
     expect(ordered.map((e) => e.data.sequence)).toEqual(ordered.map((_, i) => i + 1));
@@ -112,7 +119,7 @@ describe('lifecycle events', () => {
 
   it('escalate a notification whose last notice goes unanswered', async () => {
     const id = await accept(seed().webhook);
-    const escalated = await eventually('the escalation', async () => eventsOf(id).find((e) => e.type === 'notification.escalated'));
+    const escalated = await eventually('the escalation and the events before it', async () => (hasFirst(id, 4) ? eventsOf(id).find((e) => e.type === 'notification.escalated') : undefined));
     expect(escalated.data).toMatchObject({ state: 'reminded' });
     expect([...eventsOf(id)].sort((a, b) => a.data.sequence! - b.data.sequence!).map((e) => e.type)).toEqual(['notification.created', 'notification.sent', 'reminder.sent', 'notification.escalated']);
 
@@ -135,7 +142,7 @@ describe('lifecycle events', () => {
     failed = 0;
     failuresLeft = 3;
     const id = await accept(seed().webhook);
-    await eventually('the notice and its reminder delivered', async () => (eventsOf(id).length >= 3 ? true : undefined));
+    await eventually('the notice and its reminder delivered', async () => (hasFirst(id, 3) ? true : undefined));
     expect(failed).toBe(3);
     // A retried event arrives after later ones: the per-notification sequence number puts them in order.
     const bySequence = [...eventsOf(id)].sort((a, b) => a.data.sequence! - b.data.sequence!);

@@ -73,9 +73,12 @@ describe('JourneyApps sweep', () => {
     const warnedUser = userIdOf(6);
     expect(stack.smtp.messages.some((m) => m.to.includes(`${warnedUser}@example.test`))).toBe(true);
     expect(forced.some((k) => k.startsWith(`${warnedUser}/`))).toBe(false);
-    const page = await stack.store.list({ provider: 'journeyapps', user_id: userIdOf(7) });
-    expect(page.items).toHaveLength(1);
-    expect(page.items[0]).toMatchObject({ state: 'notified', ids: { deployment: 'default', user_id: userIdOf(7), session_id: `${userIdOf(7)}-s0` } });
+    // The record moves just after SMTP has accepted the mail: wait for it, not for the mail.
+    const tracked = await eventually('the forced session tracked as notified', async () => {
+      const { items } = await stack.store.list({ provider: 'journeyapps', user_id: userIdOf(7) });
+      return items.length === 1 && items[0]!.state === 'notified' ? items[0] : undefined;
+    });
+    expect(tracked).toMatchObject({ ids: { deployment: 'default', user_id: userIdOf(7), session_id: `${userIdOf(7)}-s0` } });
 
     // The history API and /metrics show the report.
     const [latest] = await stack.store.reports('journeyapps', 1);
