@@ -2,8 +2,8 @@ import { startStack, type Stack } from './lib/stack.js';
 import { freePort } from './lib/workspace.js';
 import { freshAuth, type LoadResult } from './lib/load.js';
 import { startLoadGenerator, type LoadGenerator } from './lib/load-generator.js';
-import { spawnTs, startReauth, stopAll, type Child } from './lib/processes.js';
-import { median, round, until } from './lib/wait.js';
+import { spawnTs, startReauth, stopAll, untilReady, type Child } from './lib/processes.js';
+import { median, round } from './lib/wait.js';
 import { startCpuMeter, type CpuSplit } from './lib/cpu.js';
 
 /**
@@ -52,9 +52,7 @@ async function startTarget(name: ServerName, log: (line: string) => void): Promi
   const url = `http://127.0.0.1:${port}`;
   if (name === 'reauth') {
     const child = startReauth('p1-reauth-ingress', ['ingress'], stack.env({ PORT: String(port) }));
-    await until('the reauth ingress to be ready', async () => (await fetch(`${url}/readyz`).catch(() => undefined))?.ok, {
-      guard: () => child.assertAlive(),
-    });
+    await untilReady(child, url);
     log(`  p1: reauth ingress listening on ${url}`);
     return { url, query: `?token=${stack.env().WEBHOOK_TOKEN}`, stack, child };
   }

@@ -3,10 +3,10 @@ import { join } from 'node:path';
 import type { LoadResult } from './lib/load.js';
 import { startLoadGenerator, type LoadGenerator } from './lib/load-generator.js';
 import { startWorkers, waitForMails } from './lib/pipeline.js';
-import { startReauth, stopAll, type Child } from './lib/processes.js';
+import { startReauth, stopAll, untilReady, type Child } from './lib/processes.js';
 import { startStack } from './lib/stack.js';
 import { freePort } from './lib/workspace.js';
-import { round, until } from './lib/wait.js';
+import { round } from './lib/wait.js';
 
 /**
  * P5, burst: N distinct webhooks as fast as autocannon (50 connections) sends them at the real
@@ -44,7 +44,7 @@ export async function runP5(options: P5Options, log: (line: string) => void): Pr
     const url = `http://127.0.0.1:${port}`;
     const ingress = startReauth('p5-ingress', ['ingress'], stack.env({ PORT: String(port) }));
     children.push(ingress);
-    await until('the reauth ingress to be ready', async () => (await fetch(`${url}/readyz`).catch(() => undefined))?.ok, { guard: () => ingress.assertAlive() });
+    await untilReady(ingress, url);
     children.push(...(await startWorkers(stack, 'one-process', 'p5')));
 
     const t0 = performance.now();

@@ -1,4 +1,4 @@
-import { spawnTs, startReauth, type Child } from './lib/processes.js';
+import { spawnTs, startReauth, untilReady, type Child } from './lib/processes.js';
 import { startStack, type Stack } from './lib/stack.js';
 import { median, round, until } from './lib/wait.js';
 import { expectedSweep, freePort, mixedUsers, startFakeJourneyApps } from './lib/workspace.js';
@@ -52,7 +52,7 @@ const TOKEN = 'p7-journeyapps-token';
 async function startWorker(stack: Stack, name: string, roles: string[], env: Record<string, string>): Promise<Child> {
   const port = await freePort();
   const child = startReauth(name, roles, stack.env({ ...env, METRICS_PORT: String(port) }));
-  await until(`${name} to be ready`, async () => (await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => undefined))?.ok, { guard: () => child.assertAlive() });
+  await untilReady(child, `http://127.0.0.1:${port}`);
   return child;
 }
 

@@ -2,9 +2,9 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { startCpuMeter, type CpuSplit } from './lib/cpu.js';
 import type { Click, ClickResult } from './lib/load.js';
 import { startLoadGenerator, type LoadGenerator } from './lib/load-generator.js';
-import { startReauth, type Child } from './lib/processes.js';
+import { startReauth, untilReady, type Child } from './lib/processes.js';
 import { startStack, type Stack } from './lib/stack.js';
-import { inLanes, median, round, until } from './lib/wait.js';
+import { inLanes, median, round } from './lib/wait.js';
 import { createLinkSigner, createNotifications, freePort, postSigned, readFormKey, startFakeTrueLayer, trayRecord, webhookSecret, type FakeTrueLayer, type Notifications } from './lib/workspace.js';
 
 /**
@@ -109,13 +109,13 @@ export async function runP8(options: P8Options, log: (line: string) => void): Pr
   try {
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
-    ingress = startReauth(
+    const child = startReauth(
       'p8-ingress',
       ['ingress'],
       stack.env({ PORT: String(port), TRAY_RATE_LIMIT_RPS: '100000', TRUELAYER_INTAKE_SECRET: secret, TRUELAYER_AUTH_URL: trueLayer.url, TRUELAYER_FALLBACK_URL: 'https://app.bench.test/connect?user={external_user_id}' }),
     );
-    const child = ingress;
-    await until('the reauth ingress to be ready', async () => (await fetch(`${url}/readyz`).catch(() => undefined))?.ok, { guard: () => child.assertAlive() });
+    ingress = child;
+    await untilReady(child, url);
     load = await startLoadGenerator('p8-autocannon');
 
     const store = createNotifications(stack.redisClient, { prefix: stack.config.REDIS_PREFIX, retentionDays: stack.config.HISTORY_DAYS });

@@ -1,6 +1,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { until } from './wait.js';
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -109,6 +110,11 @@ export function spawnTs(name: string, script: string, args: string[], env: Recor
     },
   };
   return child;
+}
+
+/** Until the process at `baseUrl` answers its /readyz, failing at once if it died. */
+export async function untilReady(child: Child, baseUrl: string): Promise<void> {
+  await until(`${child.name} to be ready`, async () => (await fetch(`${baseUrl}/readyz`).catch(() => undefined))?.ok, { guard: () => child.assertAlive() });
 }
 
 /** A reauth process exactly as operators start it: `reauth start --roles …`. */

@@ -1,16 +1,7 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
-import { IntakeRefused, type Intake, type IntakeRequest } from '@reauth/notification';
+import { createHash } from 'node:crypto';
+import { IntakeRefused, bearerOf, secretCheck, type Intake } from '@reauth/notification';
 import type { Queue } from 'bullmq';
 import { z } from 'zod';
-
-const digest = (s: string) => createHash('sha256').update(s).digest();
-
-/** Constant-time whatever the lengths: digests are compared, not the tokens. */
-function hasBearer(req: IntakeRequest, expected: string): boolean {
-  const header = req.header('authorization');
-  const given = header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
-  return given !== undefined && timingSafeEqual(digest(given), digest(expected));
-}
 
 export const reauthenticateRequestSchema = z.object({
   user_id: z.string().trim().min(1).max(200),
@@ -23,6 +14,7 @@ export type ReauthenticateRequest = z.infer<typeof reauthenticateRequestSchema>;
  * job, for an HR system's leaver process. With several deployments the caller must say which one.
  */
 export function reauthenticateIntake(options: { token: string; deployments: readonly string[]; userQueue: () => Queue }): Intake<ReauthenticateRequest> {
+  const matches = secretCheck(options.token);
   const only = options.deployments.length === 1 ? options.deployments[0] : undefined;
   const schema = reauthenticateRequestSchema.refine((body) => only !== undefined || body.deployment !== undefined, {
     path: ['deployment'],
@@ -34,7 +26,7 @@ export function reauthenticateIntake(options: { token: string; deployments: read
     summary: 'Ask every enrolled session of one JourneyApps user to sign in again (a leaver process)',
     bearerToken: 'JOURNEYAPPS_INTAKE_TOKEN',
     refusals: { 404: 'No such deployment' },
-    authenticate: (req) => hasBearer(req, options.token),
+    authenticate: (req) => matches(bearerOf(req)),
     schema,
     async accept(body, receivedAt) {
       const deployment = body.deployment ?? only!;

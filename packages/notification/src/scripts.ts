@@ -22,9 +22,11 @@ local outboxTypes = ''
 
 -- The outbox: an event is written in the same script as the change it reports, so a change is
 -- never without its event (nor an event without its change). The dispatcher drains the stream.
-local function emit(id, kind, event)
-  local t = eventTypes[kind]
-  if outboxTypes == '' or not t or not string.find(outboxTypes, ',' .. t .. ',', 1, true) then return end
+local function emit(id, event)
+  -- Off by default: a timeline step pays for decoding its event only when events are on.
+  if outboxTypes == '' then return end
+  local t = eventTypes[cjson.decode(event).kind]
+  if not t or not string.find(outboxTypes, ',' .. t .. ',', 1, true) then return end
   local rec = base .. ':rec:' .. id
   local seq = redis.call('HINCRBY', rec, 'seq', 1)
   local fields = redis.call('HMGET', rec, 'provider', 'state', 'reason', 'ids')
@@ -38,7 +40,7 @@ local function push(id, event, maxEvents)
   redis.call('LTRIM', ev, -maxEvents, -1)
   local ttl = redis.call('PTTL', base .. ':rec:' .. id)
   if ttl > 0 then redis.call('PEXPIRE', ev, ttl) end
-  emit(id, cjson.decode(event).kind, event)
+  emit(id, event)
 end
 
 -- Moves a record to 'to' when that is forward (or a replay reopening a failed one); returns the

@@ -6,6 +6,7 @@ import { openQueues, type QueueSet } from '@reauth/queues';
 import { createRedis, freePort, type RedisClient } from '@reauth/redis';
 import { eventually, mixedUsers, sessionsToForce, startFakeJourneyApps, startLocalWorld, waitForReady, type FakeJourneyApps, type LocalWorld } from '@reauth/testkit';
 import { workQueueNames } from '@reauth/worker';
+import { drained } from '../pipeline/stack.js';
 import { sourceCommand, startNode, type Child } from './child-process.js';
 
 // Two worker processes (separate OS processes sharing only Redis) run the sweep and force roles,
@@ -71,10 +72,7 @@ it('runs from its cron, and overlapping sweeps in two processes force no session
   const expected = sessionsToForce(USERS).sort();
   await eventually('every old session forced', async () => (ja.reauthenticated.length >= expected.length ? true : undefined), 60_000);
   // Let every queued force job finish before counting: a duplicate would be a second call.
-  await eventually('the force queue to drain', async () => {
-    const counts = await queues.get('journeyapps-force').getJobCounts('waiting', 'active', 'delayed', 'prioritized');
-    return Object.values(counts).every((c) => c === 0) ? true : undefined;
-  });
+  await drained(queues, 'journeyapps-force');
   const forced = ja.reauthenticated.map((r) => `${r.userId}/${r.sessionId}`);
   expect(forced.sort()).toEqual(expected);
   expect(await queues.get('journeyapps-force').getJobCounts('failed')).toEqual({ failed: 0 });

@@ -4,7 +4,7 @@ import { getDeadLetter, deadLetterId } from '@reauth/queues';
 import { expectedSweep, mixedUsers, sessionsToForce, startFakeJourneyApps, userIdOf, type FakeJourneyApps } from '@reauth/testkit';
 import type { SweepReport } from '@reauth/journeyapps';
 import { formatReport, sweepNow } from '../journeyapps.js';
-import { eventually, finished, startStack, type Stack } from './stack.js';
+import { drained, eventually, finished, startStack, type Stack } from './stack.js';
 
 // Real sweep and force workers, ingress, notify and the reminder scheduler, on real Redis and SMTP,
 // against the fake Backend API over HTTP. The 2,500 users span 25 pages of mixed states and ages.
@@ -24,12 +24,7 @@ async function sweep(data: { dryRun?: boolean } = {}): Promise<{ state: string; 
 }
 
 /** Every force job queued so far has finished (completed or failed for good). */
-async function forcingDone(): Promise<void> {
-  await eventually('the force queue to drain', async () => {
-    const counts = await stack.queues.get('journeyapps-force').getJobCounts('waiting', 'active', 'delayed', 'prioritized');
-    return Object.values(counts).every((n) => n === 0) ? true : undefined;
-  });
-}
+const forcingDone = () => drained(stack.queues, 'journeyapps-force');
 
 const onDemand = (body: unknown, token = INTAKE_TOKEN) =>
   fetch(`${stack.ingressUrl}/webhooks/journeyapps/reauthenticate`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(body) });

@@ -90,3 +90,11 @@ export function finished(stack: Pick<Stack, 'queues'>, queue: string, id: string
     return state === 'completed' || state === 'failed' ? { job: job!, state } : undefined;
   });
 }
+
+/** Waits until a queue holds no job still to run (every one completed or failed for good). */
+export function drained(queues: QueueSet, queue: string): Promise<true> {
+  return eventually(`the ${queue} queue to drain`, async () => {
+    const counts = await queues.get(queue).getJobCounts('waiting', 'active', 'delayed', 'prioritized');
+    return Object.values(counts).every((n) => n === 0) ? (true as const) : undefined;
+  });
+}
