@@ -16,12 +16,15 @@ export async function enqueueAll(queues: QueueSet, auths: readonly TrayExpiredAu
 
 export type Layout = 'one-process' | 'per-role';
 
+/** The roles a Tray notification passes through: the bench's scenarios run Tray only, so other providers' roles would start no worker. */
+export const TRAY_PIPELINE_ROLES = ['token-lookup', 'instance-mapping', 'notify', 'reminders'] as const;
+
 /** The worker roles in one process, or one process per role; resolves once every queue has a worker. */
 export async function startWorkers(
   stack: Stack,
   layout: Layout,
   name: string,
-  roles: readonly string[] = workQueueNames,
+  roles: readonly string[] = TRAY_PIPELINE_ROLES,
   extraEnv: Record<string, string> = {},
 ): Promise<Child[]> {
   const env = stack.env(extraEnv);
