@@ -68,6 +68,9 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
   const queues = openQueues({ target: { url: redis.url }, prefix: env.REDIS_PREFIX ?? 'reauth', queues: workQueueNames, tuning: { attempts: 1, backoffMs: 1 }, connection: redisClient });
   // Connection errors are the point while Redis is stopped on purpose; BullMQ would print each one.
   for (const queue of queues.all()) queue.on('error', () => undefined);
+  // BullMQ keeps a queue's first connection check for good: one still in flight when a test stops
+  // Redis would fail every later call on that handle, long after Redis is back.
+  await Promise.all(queues.all().map((queue) => queue.waitUntilReady()));
 
   return {
     redis, redisDir, tray, smtp, contacts, secrets, ingressPort, ingressUrl, env, queues, redisClient,
