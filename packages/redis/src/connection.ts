@@ -24,7 +24,7 @@ export type RedisRole = 'producer' | 'worker' | 'command';
 const roleOptions: Record<RedisRole, RedisOptions> = {
   producer: { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 1_000 },
   worker: { maxRetriesPerRequest: null, enableOfflineQueue: true },
-  command: { maxRetriesPerRequest: 3, enableOfflineQueue: true, connectTimeout: 2_000 },
+  command: { maxRetriesPerRequest: 3, enableOfflineQueue: true, connectTimeout: 2_000, enableAutoPipelining: true },
 };
 
 // Reconnect quickly but never give up: after an outage workers must resume by themselves.

@@ -62,12 +62,12 @@ export function trueLayerIntakes(options: TrueLayerIntakeOptions): [Intake<Conse
     input: (body, req) => ({ ...(body as object), webhook_id: req.header('webhook-id') }),
     schema: consentPostSchema(intakeVault),
     async accept(post, receivedAt) {
-      const replayed = await seen(post.webhook_id);
+      const subjectKey = subjectKeyOf(post.credentials_id);
+      // Both reads in one round trip: the answer waits for each Redis trip in turn.
+      const [replayed, open] = await Promise.all([seen(post.webhook_id), store.openFor('truelayer', subjectKey)]);
       if (replayed) return { status: 'duplicate', id: replayed };
       const expiresAt = Date.parse(post.consent_expires_at);
-      const subjectKey = subjectKeyOf(post.credentials_id);
       const connection: SealedConnection = { refreshToken: refreshTokenOf(intakeVault, post), redirectUri: post.redirect_uri, ...(post.state !== undefined ? { state: post.state } : {}) };
-      const open = await store.openFor('truelayer', subjectKey);
       const openExpiry = open ? trueLayerContext(open).consentExpiresAt : undefined;
       let result: { status: ConsentStatus; id: string };
       if (open && openExpiry !== undefined && expiresAt <= openExpiry) {

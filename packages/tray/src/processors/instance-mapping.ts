@@ -5,7 +5,7 @@ import type { AffectedInstance, trayJobSchema } from '../payload.js';
 import { trayRecord } from '../record.js';
 import type { SolutionInstanceNode } from '../documents.js';
 import type { TrayServices } from '../services.js';
-import { openNotification } from './steps.js';
+import { moveOpened } from './steps.js';
 
 /** An instance is affected iff one of its auth slots holds the expiring auth (reference §6). */
 export function affectedInstances(instances: SolutionInstanceNode[], authId: string): AffectedInstance[] {
@@ -17,7 +17,6 @@ export function affectedInstances(instances: SolutionInstanceNode[], authId: str
 export const instanceMappingHandler =
   (services: TrayServices): Handler<typeof trayJobSchema> =>
   async (data, ctx) => {
-    await openNotification(services, data, ctx);
     const userId = data.auth.user_id;
     const tray = services.tray();
     const tokens = services.tokens();
@@ -33,10 +32,10 @@ export const instanceMappingHandler =
     const step = { queue: ctx.job.queueName, jobId: String(ctx.job.id) };
     const detail = `${affected.length} of ${instances.length} instances use this auth`;
     if (affected.length === 0 && !services.settings.notifyUnusedAuths) {
-      await services.store.move(data.notificationId, { to: 'skipped', reason: 'no instance uses this auth', event: { kind: 'skipped', detail, ...step } });
+      await moveOpened(services, data, ctx, { to: 'skipped', reason: 'no instance uses this auth', event: { kind: 'skipped', detail, ...step } });
       return { outcome: 'skipped', reason: 'auth-unused', scanned: instances.length };
     }
-    await services.store.move(data.notificationId, { context: trayRecord(data, services.settings.linkTtlDays, affected).context ?? {}, event: { kind: 'step', detail, ...step } });
+    await moveOpened(services, data, ctx, { context: trayRecord(data, services.settings.linkTtlDays, affected).context ?? {}, event: { kind: 'step', detail, ...step } });
     await services.enqueue('notification.send', { notificationId: data.notificationId, send: 0 }, { jobId: sendJobId(data.notificationId, 0) });
     return { outcome: 'mapped', affected: affected.length, scanned: instances.length };
   };

@@ -1,4 +1,4 @@
-import type { EventInput } from '@reauth/notification';
+import type { EventInput, MoveInput } from '@reauth/notification';
 import type { ProcessorContext } from '@reauth/queues';
 import type { TrayJob } from '../payload.js';
 import type { TrayServices } from '../services.js';
@@ -23,4 +23,15 @@ export async function recordStep(services: TrayServices, data: TrayJob, { job, l
 export async function openNotification(services: TrayServices, data: TrayJob, { job, log }: ProcessorContext): Promise<void> {
   const opened = await services.store.open({ ...trayRecord(data, services.settings.linkTtlDays), queue: job.queueName, jobId: String(job.id) });
   if (opened.superseded) log.info({ notificationId: data.notificationId, superseded: opened.superseded }, 'a newer notice supersedes an open notification');
+}
+
+/**
+ * Moves the job's notification. Token lookup opened it, so only a job queued before the upgrade
+ * finds no record: that one is opened here first. Opening in every later stage would cost each
+ * notification another script carrying the whole record.
+ */
+export async function moveOpened(services: TrayServices, data: TrayJob, ctx: ProcessorContext, input: MoveInput): Promise<void> {
+  if (await services.store.move(data.notificationId, input)) return;
+  await openNotification(services, data, ctx);
+  await services.store.move(data.notificationId, input);
 }
