@@ -32,6 +32,8 @@ export interface P2Result {
    * machine disturbs far less than it disturbs throughput.
    */
   cpuRatio: Record<Layout, number>;
+  /** The workers' own CPU per notification over the two ceilings' subjects' CPU added together (target ≤ 2). */
+  workerCpuVsCeilings: Record<Layout, number>;
 }
 
 const totalCpu = (d: Drained) => d.cpuPerItem.subjectMs + d.cpuPerItem.redisMs + d.cpuPerItem.benchMs;
@@ -108,6 +110,7 @@ export async function runP2(options: P2Options, log: (line: string) => void): Pr
   const mail = await mailCeiling(n);
   log(`  p2 ceiling: pooled nodemailer ${mail.perSecond}/s (${mail.seconds} s); ${cpuText(mail.cpuPerItem)}`);
   const ceilingPerSecond = Math.min(chain.perSecond, mail.perSecond);
+  const ceilingsCpu = chain.cpuPerItem.subjectMs + mail.cpuPerItem.subjectMs;
   const reauth = {} as P2Result['reauth'];
   for (const layout of ['one-process', 'per-role'] as const) {
     reauth[layout] = await reauthPipeline(options, layout);
@@ -125,6 +128,10 @@ export async function runP2(options: P2Options, log: (line: string) => void): Pr
     cpuRatio: {
       'one-process': round(Math.max(totalCpu(chain), totalCpu(mail)) / totalCpu(reauth['one-process']), 3),
       'per-role': round(Math.max(totalCpu(chain), totalCpu(mail)) / totalCpu(reauth['per-role']), 3),
+    },
+    workerCpuVsCeilings: {
+      'one-process': round(reauth['one-process'].cpuPerItem.subjectMs / ceilingsCpu, 3),
+      'per-role': round(reauth['per-role'].cpuPerItem.subjectMs / ceilingsCpu, 3),
     },
   };
 }

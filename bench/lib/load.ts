@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
+import { Webhook } from './vendor.js';
 import type { TrayExpiredAuth } from './workspace.js';
 
 export const WEBHOOK_PATH = '/webhooks/tray/expired-auth';
+export const CONSENTS_PATH = '/webhooks/truelayer/consents';
 
 /** What every autocannon run reports. */
 export interface RunSummary {
@@ -25,8 +27,12 @@ export interface LoadResult extends RunSummary {
   accepted: number;
 }
 
-/** Where request bodies come from: fresh authIds every time, a list cycled through, or a JSON file of one. */
-export type Bodies = { kind: 'fresh' } | { kind: 'list'; auths: TrayExpiredAuth[] } | { kind: 'file'; path: string };
+/**
+ * Where request bodies come from: Tray payloads with fresh authIds every time, a list cycled
+ * through, or a JSON file of one; or TrueLayer consents for fresh credentials, each signed under
+ * `secret` the way a customer's backend signs them (to `CONSENTS_PATH`).
+ */
+export type Bodies = { kind: 'fresh' } | { kind: 'list'; auths: TrayExpiredAuth[] } | { kind: 'file'; path: string } | { kind: 'consents'; secret: string };
 
 /** Plain data, so it can travel to the load-generator process. */
 export interface LoadOptions {
@@ -51,7 +57,42 @@ export function freshAuth(i: number): TrayExpiredAuth {
   };
 }
 
-function bodySource(bodies: Bodies): (i: number) => TrayExpiredAuth {
+/** A consent for a connection never seen before, so every request opens a notification. */
+export function freshConsent(i: number) {
+  return {
+    external_user_id: '8cddbba1-0de6-4723-a8e3-6a2a3cdd0ef9',
+    credentials_id: randomUUID(),
+    refresh_token: `bench-refresh-${randomUUID()}`,
+    redirect_uri: 'https://app.bench.test/truelayer/callback',
+    consent_expires_at: new Date(Date.now() + 8 * 86_400_000).toISOString(),
+    provider: { provider_id: 'uk-ob-bench', display_name: `Bench Bank ${i % 10}` },
+    contact: { email: `user${i}@bench.test` },
+  };
+}
+
+interface Prepared {
+  body: string;
+  headers: Record<string, string>;
+}
+
+const JSON_HEADERS = { 'content-type': 'application/json' };
+
+function bodySource(bodies: Bodies): (i: number) => Prepared {
+  if (bodies.kind === 'consents') {
+    const signer = new Webhook(bodies.secret);
+    // Signing is the sender's cost, paid alike for reauth and its peer.
+    return (i) => {
+      const body = JSON.stringify(freshConsent(i));
+      const id = `msg_${randomUUID()}`;
+      const at = new Date();
+      return { body, headers: { ...JSON_HEADERS, 'webhook-id': id, 'webhook-timestamp': String(Math.floor(at.getTime() / 1000)), 'webhook-signature': signer.sign(id, at, body) } };
+    };
+  }
+  const auth = trayAuths(bodies);
+  return (i) => ({ body: JSON.stringify(auth(i)), headers: JSON_HEADERS });
+}
+
+function trayAuths(bodies: Exclude<Bodies, { kind: 'consents' }>): (i: number) => TrayExpiredAuth {
   if (bodies.kind === 'fresh') return freshAuth;
   const auths = bodies.kind === 'list' ? bodies.auths : (JSON.parse(readFileSync(bodies.path, 'utf8')) as TrayExpiredAuth[]);
   // autocannon may prepare a request or two beyond `amount`: those repeat an auth, i.e. are duplicates.
@@ -71,9 +112,8 @@ export async function postWebhooks(options: LoadOptions): Promise<LoadResult> {
     requests: [
       {
         method: 'POST',
-        path: `${WEBHOOK_PATH}${options.query ?? ''}`,
-        headers: { 'content-type': 'application/json' },
-        setupRequest: (request) => ({ ...request, body: JSON.stringify(body(sent++)) }),
+        path: `${options.bodies.kind === 'consents' ? CONSENTS_PATH : WEBHOOK_PATH}${options.query ?? ''}`,
+        setupRequest: (request) => ({ ...request, ...body(sent++) }),
         onResponse: (status, responseBody) => {
           if (status === 200 && responseBody.includes('"accepted"')) accepted += 1;
         },

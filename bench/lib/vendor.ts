@@ -8,4 +8,5 @@ import type expressTypes from '../../apps/ingress/node_modules/@types/express/in
  */
 export { Queue, Worker, type Job } from '../../packages/queues/node_modules/bullmq/dist/esm/index.js';
 export { default as nodemailer } from '../../packages/email/node_modules/nodemailer/dist/esm/nodemailer.js';
+export { Webhook } from '../../packages/truelayer/node_modules/standardwebhooks/dist/index.js';
 export const express = createRequire(import.meta.url)('../../apps/ingress/node_modules/express') as typeof expressTypes;

@@ -5,6 +5,7 @@ export { createRedis, freePort, type RedisClient } from '../../packages/redis/sr
 export { openQueues, type QueueSet } from '../../packages/queues/src/index.js';
 export { workQueueNames } from '../../apps/worker/src/index.js';
 export { enqueueExpiredAuth, trayEmail, trayExpiredAuthSchema, trayRecord, type TrayExpiredAuth } from '../../packages/tray/src/index.js';
+export { consentSchema } from '../../packages/truelayer/src/index.js';
 export { brandOf, loadEmailTemplates } from '../../packages/email/src/index.js';
 export { createNotifications, type Notifications } from '../../packages/notification/src/index.js';
 export { createLinkSigner } from '../../packages/links/src/index.js';
