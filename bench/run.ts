@@ -76,7 +76,7 @@ async function step<K extends Scenario>(name: K, run: () => Promise<NonNullable<
 }
 
 await step('p1', () => runP1(quick ? { rounds: 1, durationS: 3, warmupS: 1 } : { rounds: 3, durationS: 10, warmupS: 3 }, log));
-await step('p2', () => runP2(quick ? { notifications: 2_000, users: 200 } : { notifications: 20_000, users: 2_000 }, log));
+await step('p2', () => runP2(quick ? { notifications: 2_000, users: 200, rounds: 1 } : { notifications: 10_000, users: 1_000, rounds: 3 }, log));
 await step('p3', () => runP3(quick ? { notifications: 300, users: 45 } : { notifications: 2_000, users: 300 }, log));
 await step('p4', () => runP4(quick ? { jobs: 10_000, checkpoint: 1_000, users: 100 } : { jobs: 100_000, checkpoint: 10_000, users: 1_000 }, log));
 await step('p5', () => runP5(quick ? { webhooks: 5_000, users: 250 } : { webhooks: 100_000, users: 5_000 }, log));

@@ -11,7 +11,6 @@ import { createLogger } from '@reauth/logger';
 import { dlqCommand } from './dlq.js';
 import { journeyAppsCommand } from './journeyapps.js';
 import { previewEmailCommand } from './preview-email.js';
-import { runDemo } from './demo.js';
 import { embeddedRedis } from './embedded-redis.js';
 import { runRoles } from './process.js';
 import { onShutdown } from './shutdown.js';
@@ -58,9 +57,12 @@ switch (command) {
   case 'start':
     await start(rest);
     break;
-  case 'demo':
+  case 'demo': {
+    // The demo brings the test kit (fakes, SMTP capture, a browser driver): no `reauth start` loads it.
+    const { runDemo } = await import('./demo.js');
     await runDemo({ interactive: true });
     break;
+  }
   case 'dlq':
     process.exitCode = await dlqCommand(rest);
     break;
