@@ -22,7 +22,9 @@ export function requestLog(log: Logger): RequestHandler {
     const given = req.headers['x-request-id'];
     const id = typeof given === 'string' && acceptedId.test(given) ? given : randomUUID();
     res.setHeader('x-request-id', id);
-    req.log = lazyChild(log, { req: { id, method: req.method, url: redactUrl(req.url) } });
+    const { method, url } = req;
+    // Masking the URL is a regex pass: left to the first line the request writes, if any.
+    req.log = lazyChild(log, () => ({ req: { id, method, url: redactUrl(url) } }));
     next();
   };
 }

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { Logger } from '@reauth/logger';
 import { IntakeRefused, type Intake } from '@reauth/notification';
@@ -20,7 +21,6 @@ export interface WebhookOptions {
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
 /** The bytes a signature covers: re-serialising the parsed JSON would not reproduce them. */
 const rawBodies = new WeakMap<object, Buffer>();
 
@@ -31,11 +31,7 @@ const rawBodies = new WeakMap<object, Buffer>();
 function requireUtf8(_req: object, _res: unknown, body: Buffer, encoding: string): void {
   const fail = (status: number, message: string) => Object.assign(new Error(message), { status, type: 'encoding.invalid' });
   if (encoding.toLowerCase() !== 'utf-8') throw fail(415, 'charset must be utf-8');
-  try {
-    utf8.decode(body);
-  } catch {
-    throw fail(400, 'body is not valid UTF-8');
-  }
+  if (!isUtf8(body)) throw fail(400, 'body is not valid UTF-8');
 }
 
 function keepRawBody(req: object, res: unknown, body: Buffer, encoding: string): void {

@@ -18,11 +18,14 @@ export interface ClusterAuth {
 /**
  * `producer` fails fast (no offline queue, one retry) so a webhook is answered 503 instead of
  * hanging while Redis is away; `worker` blocks and retries for ever, as BullMQ workers require.
+ * The two non-blocking roles auto-pipeline, so concurrent webhooks' adds (and concurrent jobs'
+ * commands) leave in one socket write instead of one each; the blocking `worker` role does not,
+ * as auto-pipelining is reported to break BullMQ's workers.
  */
 export type RedisRole = 'producer' | 'worker' | 'command';
 
 const roleOptions: Record<RedisRole, RedisOptions> = {
-  producer: { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 1_000 },
+  producer: { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 1_000, enableAutoPipelining: true },
   worker: { maxRetriesPerRequest: null, enableOfflineQueue: true },
   command: { maxRetriesPerRequest: 3, enableOfflineQueue: true, connectTimeout: 2_000, enableAutoPipelining: true },
 };
