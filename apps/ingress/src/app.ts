@@ -9,7 +9,7 @@ import type { QueueSet } from '@reauth/queues';
 import { landingRouter } from './landing.js';
 import { requestLog } from './request-log.js';
 import type { Spool } from './spool.js';
-import { webhookRouter } from './webhook.js';
+import { webhookHandlers } from './webhook.js';
 
 export interface IngressOptions {
   queues: QueueSet;
@@ -46,7 +46,25 @@ export function createIngress(options: IngressOptions): Ingress {
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback, linklocal, uniquelocal');
 
+  // Answers are per request, so an ETag (a SHA-1 of every body) would never be matched.
+  app.set('etag', false);
+
   app.use(requestLog(options.log));
+
+  // Webhooks first: they are the traffic, and each layer before them is walked on every one.
+  for (const intake of options.intakes) {
+    app.post(
+      intake.path,
+      ...webhookHandlers({
+        queues: options.queues,
+        intake,
+        log: options.log,
+        draining: () => draining,
+        ...(options.spool ? { spool: options.spool } : {}),
+        ...(options.onWebhook ? { onOutcome: options.onWebhook } : {}),
+      }),
+    );
+  }
 
   app.use(healthRouter(readiness));
   if (options.metrics) app.get('/metrics', options.metrics);
@@ -56,17 +74,6 @@ export function createIngress(options: IngressOptions): Ingress {
     res.set('Connection', 'close').status(503).json({ error: 'shutting down, retry later' });
   });
 
-  for (const intake of options.intakes) {
-    app.use(
-      webhookRouter({
-        queues: options.queues,
-        intake,
-        log: options.log,
-        ...(options.spool ? { spool: options.spool } : {}),
-        ...(options.onWebhook ? { onOutcome: options.onWebhook } : {}),
-      }),
-    );
-  }
   app.use(
     landingRouter({
       signer: options.signer,

@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import express, { type ErrorRequestHandler, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import type { Logger } from '@reauth/logger';
 import { IntakeRefused, type Intake } from '@reauth/notification';
 import type { QueueSet } from '@reauth/queues';
@@ -17,6 +17,8 @@ export interface WebhookOptions {
   /** Where a notice goes when Redis cannot take it in time; without it the answer is 503. */
   spool?: Spool;
   onOutcome?: (outcome: string) => void;
+  /** True once the process stops taking new work: the answer is then 503 with `Connection: close`. */
+  draining?: () => boolean;
 }
 
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -43,9 +45,12 @@ export const ENQUEUE_TIMEOUT_MS = 1_000;
 
 const view = (req: Request) => ({ header: (name: string) => req.get(name), query: req.query as Record<string, unknown> });
 
-/** One provider intake: token or signature, 415/413, zod (400 with the issues), then store (or spool) and answer. */
-export function webhookRouter(options: WebhookOptions): Router {
-  const router = express.Router();
+/**
+ * One provider intake's handlers for `POST intake.path`: draining, token or signature, 415/413, zod
+ * (400 with the issues), then store (or spool) and answer. They are mounted on the app itself, not
+ * in a router of their own: a nested router costs every webhook a second walk of its layers.
+ */
+export function webhookHandlers(options: WebhookOptions): [...RequestHandler[], ErrorRequestHandler] {
   const { intake } = options;
   const timeoutMs = options.enqueueTimeoutMs ?? ENQUEUE_TIMEOUT_MS;
   const reject = (res: Response, status: number, outcome: string, body: ErrorAnswer) => {
@@ -53,9 +58,12 @@ export function webhookRouter(options: WebhookOptions): Router {
     res.status(status).json(body);
   };
 
-  router.post(
-    intake.path,
+  return [
     (req, res, next) => {
+      if (options.draining?.()) {
+        res.set('Connection', 'close');
+        return reject(res, 503, 'draining', { error: 'shutting down, retry later' });
+      }
       if (!intake.authenticate(view(req))) return reject(res, 401, 'unauthorized', { error: intake.verify ? 'missing webhook signature headers' : 'missing or wrong webhook token' });
       if (!req.is('application/json')) return reject(res, 415, 'unsupported-media-type', { error: 'Content-Type must be application/json' });
       next();
@@ -100,14 +108,12 @@ export function webhookRouter(options: WebhookOptions): Router {
         }
       }
     },
-  );
-
-  // body-parser errors: oversize, malformed JSON, bad encodings.
-  router.use((err: Error & { type?: string; status?: number }, _req: Request, res: Response, next: NextFunction) => {
-    if (err.type === 'entity.too.large') return reject(res, 413, 'too-large', { error: `body over ${MAX_BODY_BYTES} bytes` });
-    if (err.type === 'entity.parse.failed') return reject(res, 400, 'malformed-json', { error: 'body is not valid JSON' });
-    if (err.status && err.status >= 400 && err.status < 500) return reject(res, err.status, 'bad-request', { error: err.message });
-    next(err);
-  });
-  return router;
+    // body-parser errors: oversize, malformed JSON, bad encodings.
+    (err: Error & { type?: string; status?: number }, _req: Request, res: Response, next: NextFunction) => {
+      if (err.type === 'entity.too.large') return reject(res, 413, 'too-large', { error: `body over ${MAX_BODY_BYTES} bytes` });
+      if (err.type === 'entity.parse.failed') return reject(res, 400, 'malformed-json', { error: 'body is not valid JSON' });
+      if (err.status && err.status >= 400 && err.status < 500) return reject(res, err.status, 'bad-request', { error: err.message });
+      next(err);
+    },
+  ];
 }

@@ -1,10 +1,11 @@
-import { createHash } from 'node:crypto';
+import { hash as digestHex } from 'node:crypto';
 import type { Intake, Notifications } from '@reauth/notification';
 import type { QueueSet } from '@reauth/queues';
 import { trayExpiredAuthSchema, type TrayExpiredAuth, type TrayJob } from './payload.js';
 import { webhookTokenCheck } from './webhook-token.js';
 
-const hash = (s: string) => createHash('sha256').update(s).digest('hex').slice(0, 24);
+// One-shot `crypto.hash`: about half the cost of a Hash object, on every webhook.
+const hash = (s: string) => digestHex('sha256', s).slice(0, 24);
 
 /**
  * A notification's id is fixed by its auth and the moment its dedupe window opened, so every stage

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash as digestHex } from 'node:crypto';
 import { z } from 'zod';
 import type { Vault } from '@reauth/vault';
 
@@ -46,7 +46,8 @@ export const refreshTokenOf = (vault: Vault, post: ConsentPost) => vault.open(po
 export const revokePostSchema = z.object({ credentials_id: text(200), webhook_id: text(200) });
 export type RevokePost = z.infer<typeof revokePostSchema>;
 
-const hash = (s: string) => createHash('sha256').update(s).digest('hex').slice(0, 24);
+// One-shot `crypto.hash`: about half the cost of a Hash object, on every webhook.
+const hash = (s: string) => digestHex('sha256', s).slice(0, 24);
 
 /** The credential, as the core's subject key: one open notification per credentials_id. */
 export const subjectKeyOf = (credentialsId: string) => hash(credentialsId);
