@@ -1,56 +1,30 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
-import type { Server } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { gzipSync } from 'node:zlib';
-import { createLinkSigner } from '@reauth/links';
-import { createLogger } from '@reauth/logger';
-import { openQueues, type QueueSet } from '@reauth/queues';
-import { createRedis, type RedisClient } from '@reauth/redis';
 import { startRedisServer, type RedisServer } from '@reauth/testkit';
-import { createNotifications } from '@reauth/notification';
-import { trayIntake } from '@reauth/tray';
-import { workQueueNames } from '@reauth/worker';
-import { createIngress, createIngressServer } from './index.js';
+import type { RedisClient } from '@reauth/redis';
+import { startTrayIngress, type TrayIngress } from './tray-ingress.fixture.js';
 
 const token = `hook-${randomBytes(16).toString('hex')}`;
 const path = `/webhooks/tray/expired-auth?token=${token}`;
 const valid = { authentication_name: 'CRM', service_name: 'salesforce', user_id: 'u-1', authId: 'a-1', external_user_id: 'e-1' };
 
 let redis: RedisServer;
-let queues: QueueSet;
-/** Reads what is in Redis; the ingress's own connection is a fail-fast producer. */
+let tray: TrayIngress;
 let inspect: RedisClient;
-let server: Server;
 let port: number;
 let keysBefore: string[];
 
 beforeAll(async () => {
   redis = await startRedisServer();
-  queues = openQueues({ target: { url: redis.url }, prefix: 'reauth', queues: workQueueNames, tuning: { attempts: 3, backoffMs: 100 } });
-  if (queues.connection.status !== 'ready') await new Promise((r) => queues.connection.once('ready', r));
-  inspect = createRedis({ url: redis.url }, 'command', 'inspect');
-  const store = createNotifications(inspect, { prefix: 'reauth', retentionDays: 30 });
-  const ingress = createIngress({
-    queues,
-    intakes: [trayIntake(queues, store, { webhookToken: token, dedupeWindowMs: 3_600_000 })],
-    signer: createLinkSigner(randomBytes(32).toString('hex')),
-    store,
-    // No provider: every link below fails verification before a provider would be asked.
-    providers: new Map(),
-    log: createLogger({ level: 'silent' }),
-  });
-  server = createIngressServer(ingress.app);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  port = (server.address() as { port: number }).port;
+  tray = await startTrayIngress(redis, token);
+  ({ inspect, port } = tray);
   keysBefore = (await inspect.keys('*')).sort();
 });
 
 afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((r) => server.close(r));
-  await queues.close();
-  await inspect.quit();
+  await tray.close();
   await redis.stop();
 });
 
@@ -241,7 +215,7 @@ describe('what the webhook keeps of a valid payload', () => {
     const body = `{"__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}},"extra":[[[1]]],${JSON.stringify(valid).slice(1)}`;
     const answer = await raw(post(body));
     expect(answer.status).toBe(200);
-    const [job] = await queues.get('token-lookup').getJobs(['waiting']);
+    const [job] = await tray.queues.get('token-lookup').getJobs(['waiting']);
     expect(Object.keys((job?.data as { auth: object }).auth).sort()).toEqual(Object.keys(valid).sort());
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
