@@ -73,7 +73,8 @@ end
 /**
  * ARGV: base, id, now, provider, openKey ('' for none), purgeAt, horizonMs, maxEvents, event JSON,
  *       record fields JSON (flat string map), first due time ('' none), the older open notice's
- *       end state and reason, the outbox's event types, then index names.
+ *       end state and reason, the outbox's event types, a marker key ('' none) and its TTL in ms,
+ *       then index names.
  * Returns { 'created' | 'exists', state, ended older id or '' }.
  */
 export const openScript = defineScript(`${prelude}
@@ -81,6 +82,8 @@ local id, now, provider, openKey = ARGV[2], tonumber(ARGV[3]), ARGV[4], ARGV[5]
 outboxTypes = ARGV[14]
 local purgeAt, horizon, maxEvents = tonumber(ARGV[6]), tonumber(ARGV[7]), tonumber(ARGV[8])
 local rec = base .. ':rec:' .. id
+-- The caller's marker (say, a webhook-id acted on) names this id whatever the outcome.
+if ARGV[15] ~= '' then redis.call('SET', ARGV[15], id, 'PX', ARGV[16]) end
 local existing = redis.call('HGET', rec, 'state')
 if existing then return { 'exists', existing, '' } end
 
@@ -116,7 +119,7 @@ for _, key in ipairs(shared) do
   redis.call('ZADD', key, now, id)
   redis.call('ZREMRANGEBYSCORE', key, '-inf', cutoff)
 end
-for i = 15, #ARGV do
+for i = 17, #ARGV do
   local key = base .. ':ix:' .. ARGV[i]
   redis.call('ZADD', key, now, id)
   if redis.call('PEXPIRETIME', key) < purgeAt then redis.call('PEXPIREAT', key, str(purgeAt)) end

@@ -73,6 +73,17 @@ describe('notification store', () => {
     expect(await store.openFor('tray', 'cred2')).toBeUndefined();
   });
 
+  it("sets the caller's marker to the id in the open's script, whether it creates or finds the record", async () => {
+    const store = fresh();
+    const marker = (name: string) => ({ key: `${store.base}:marker:${name}`, ttlMs: 60_000 });
+    await store.open(input('m1', { marker: marker('a') }));
+    await store.open(input('m1', { marker: marker('b') }));
+    for (const name of ['a', 'b']) {
+      expect(await client().get(marker(name).key)).toBe('m1');
+      expect(await client().pttl(marker(name).key)).toBeGreaterThan(50_000);
+    }
+  });
+
   it('leases due entries without dropping them, and an ended notification leaves the schedule', async () => {
     const store = fresh();
     const t = Date.now();

@@ -42,6 +42,11 @@ export interface OpenInput {
   detail?: string;
   queue?: string;
   jobId?: string;
+  /**
+   * A key under `base` set to this id for `ttlMs`, in the same script and whatever the outcome:
+   * an intake records what it acted on without a round trip of its own.
+   */
+  marker?: { key: string; ttlMs: number };
 }
 
 export interface MoveInput {
@@ -175,6 +180,8 @@ export function createNotifications(redis: RedisClient, options: StoreOptions): 
         input.replaces?.state ?? 'superseded',
         input.replaces?.reason ?? 'a newer notice for the same credential',
         outboxTypes,
+        input.marker?.key ?? '',
+        input.marker?.ttlMs ?? 0,
         ...indexes,
       ])) as [string, NotificationState, string];
       return { created: status === 'created', state, ...(superseded ? { superseded } : {}) };

@@ -14,7 +14,6 @@ export interface TrueLayerIntakeOptions {
   vault: ConnectionVault;
   /** The key the vaults derive from (TOKEN_CACHE_KEY or LINK_SECRET). */
   sealKey: string;
-  prefix: string;
   secret: string;
   offsets: readonly number[];
   graceMs: number;
@@ -37,7 +36,8 @@ export function trueLayerIntakes(options: TrueLayerIntakeOptions): [Intake<Conse
   const webhook = new Webhook(options.secret);
   const { store, vault } = options;
   const intakeVault = createVault(options.sealKey, 'reauth-truelayer-intake-v1');
-  const seenKey = (id: string) => `${options.prefix}:truelayer:seen:${id}`;
+  // Under the store's hash tag, so the open script can set it (one Cluster slot).
+  const seenKey = (id: string) => `${store.base}:truelayer-seen:${id}`;
   const signed = {
     authenticate: (req: IntakeRequest) => HEADERS.every((h) => Boolean(req.header(h))),
     verify(raw: Buffer, req: IntakeRequest) {
@@ -61,7 +61,7 @@ export function trueLayerIntakes(options: TrueLayerIntakeOptions): [Intake<Conse
     body: consentSchema,
     input: (body, req) => ({ ...(body as object), webhook_id: req.header('webhook-id') }),
     schema: consentPostSchema(intakeVault),
-    async accept(post, receivedAt) {
+    async accept(post, receivedAt): Promise<{ status: ConsentStatus; id: string }> {
       const subjectKey = subjectKeyOf(post.credentials_id);
       // Both reads in one round trip: the answer waits for each Redis trip in turn.
       const [replayed, open] = await Promise.all([seen(post.webhook_id), store.openFor('truelayer', subjectKey)]);
@@ -69,37 +69,33 @@ export function trueLayerIntakes(options: TrueLayerIntakeOptions): [Intake<Conse
       const expiresAt = Date.parse(post.consent_expires_at);
       const connection: SealedConnection = { refreshToken: refreshTokenOf(intakeVault, post), redirectUri: post.redirect_uri, ...(post.state !== undefined ? { state: post.state } : {}) };
       const openExpiry = open ? trueLayerContext(open).consentExpiresAt : undefined;
-      let result: { status: ConsentStatus; id: string };
       if (open && openExpiry !== undefined && expiresAt <= openExpiry) {
-        if (expiresAt === openExpiry && !sameConnection(vault.open(open.sealed), connection)) {
-          await store.move(open.id, { sealed: vault.seal(connection), event: { kind: 'step', detail: 'updated: a new refresh token or redirect_uri was posted' } });
-          result = { status: 'updated', id: open.id };
-        } else {
-          await store.step(open.id, { kind: 'duplicate', detail: 'the same consent was posted again' });
-          result = { status: 'duplicate', id: open.id };
-        }
-      } else {
-        const id = notificationIdFor(post.credentials_id, expiresAt);
-        const first = firstNotice(options.offsets, expiresAt, receivedAt);
-        const opened = await store.open({
-          id,
-          provider: 'truelayer',
-          subjectKey,
-          ids: { credentialsId: post.credentials_id, externalUserId: post.external_user_id },
-          contactKey: post.external_user_id,
-          ...(post.contact ? { contact: post.contact } : {}),
-          context: { bank: post.provider.display_name, providerId: post.provider.provider_id, consentExpiresAt: expiresAt },
-          sealed: vault.seal(connection),
-          expiresAt: expiresAt + options.graceMs,
-          firstSend: first.send,
-          due: first.due,
-          replaces: { state: 'completed', reason: 'renewed' },
-          detail: `consent expires ${post.consent_expires_at}`,
-        });
-        result = { status: !opened.created ? 'duplicate' : opened.superseded ? 'renewed' : 'accepted', id };
+        const updated = expiresAt === openExpiry && !sameConnection(vault.open(open.sealed), connection);
+        if (updated) await store.move(open.id, { sealed: vault.seal(connection), event: { kind: 'step', detail: 'updated: a new refresh token or redirect_uri was posted' } });
+        else await store.step(open.id, { kind: 'duplicate', detail: 'the same consent was posted again' });
+        await remember(post.webhook_id, open.id);
+        return { status: updated ? 'updated' : 'duplicate', id: open.id };
       }
-      await remember(post.webhook_id, result.id);
-      return result;
+      const id = notificationIdFor(post.credentials_id, expiresAt);
+      const first = firstNotice(options.offsets, expiresAt, receivedAt);
+      const opened = await store.open({
+        id,
+        provider: 'truelayer',
+        subjectKey,
+        ids: { credentialsId: post.credentials_id, externalUserId: post.external_user_id },
+        contactKey: post.external_user_id,
+        ...(post.contact ? { contact: post.contact } : {}),
+        context: { bank: post.provider.display_name, providerId: post.provider.provider_id, consentExpiresAt: expiresAt },
+        sealed: vault.seal(connection),
+        expiresAt: expiresAt + options.graceMs,
+        firstSend: first.send,
+        due: first.due,
+        replaces: { state: 'completed', reason: 'renewed' },
+        detail: `consent expires ${post.consent_expires_at}`,
+        // Set in the open's own script: the answer waits for one Redis trip fewer.
+        marker: { key: seenKey(post.webhook_id), ttlMs: SEEN_MS },
+      });
+      return { status: !opened.created ? 'duplicate' : opened.superseded ? 'renewed' : 'accepted', id };
     },
   };
 

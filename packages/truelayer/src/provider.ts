@@ -47,7 +47,6 @@ export const trueLayerProvider: Provider = {
         store: core.store,
         vault,
         sealKey,
-        prefix: settings.REDIS_PREFIX,
         secret: settings.TRUELAYER_INTAKE_SECRET,
         offsets: settings.TRUELAYER_NOTICES,
         graceMs: settings.TRUELAYER_GRACE,

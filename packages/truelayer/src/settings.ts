@@ -7,7 +7,6 @@ import type { z } from 'zod';
  */
 export const trueLayerSettingsSchema = envSchema
   .pick({
-    REDIS_PREFIX: true,
     TRUELAYER_INTAKE_SECRET: true,
     TRUELAYER_ENV: true,
     TRUELAYER_AUTH_URL: true,

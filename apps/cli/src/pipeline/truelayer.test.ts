@@ -77,6 +77,8 @@ describe('TrueLayer consents', () => {
     const body = consent('cred-intake', 60_000);
     const first = await post('/webhooks/truelayer/consents', body, 'msg_intake_1');
     expect(first).toMatchObject({ status: 200, json: { status: 'accepted' } });
+    // A replayed webhook-id is answered from its marker, even with a body that would renew.
+    expect(await post('/webhooks/truelayer/consents', consent('cred-intake', 120_000), 'msg_intake_1')).toMatchObject({ status: 200, json: { status: 'duplicate', id: first.json.id } });
     expect(await post('/webhooks/truelayer/consents', body, 'msg_intake_1')).toMatchObject({ status: 200, json: { status: 'duplicate', id: first.json.id } });
 
     const forged = await postSigned(`${stack.ingressUrl}/webhooks/truelayer/consents`, secret, consent('cred-forged', 60_000), { signature: 'v1,AAAA' });
