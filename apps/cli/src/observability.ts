@@ -23,8 +23,6 @@ export interface Observability {
   flush(): Promise<void>;
 }
 
-const webhookOutcomes = new Set(['accepted', 'duplicate', 'spooled', 'unavailable']);
-
 /** The notification a job serves: every stage job and the core's send carry `notificationId`. */
 const notificationOf = (data: unknown): string | undefined => {
   const id = (data as { notificationId?: unknown } | null)?.notificationId;
@@ -57,8 +55,8 @@ export function observe(deps: { queues: QueueSet; log: Logger; metricsToken?: st
     ingress: {
       // The ingress's port is public: without a token its /metrics does not exist (METRICS_PORT serves them).
       ...(deps.metricsToken ? { metrics: [requireBearer(deps.metricsToken), metricsHandler(metrics.registry)] } : {}),
-      onWebhook(outcome) {
-        metrics.webhooks.inc(webhookOutcomes.has(outcome) ? { outcome } : { outcome: 'rejected', reason: outcome });
+      onWebhook(outcome, reason) {
+        metrics.webhooks.inc(reason ? { outcome, reason } : { outcome });
       },
       onLinkClick(outcome, provider) {
         metrics.linkClicks.inc({ outcome, provider: provider ?? 'unknown' });

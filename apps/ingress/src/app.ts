@@ -19,8 +19,8 @@ export interface IngressOptions {
   store: Notifications;
   providers: ReadonlyMap<string, ProviderRuntime>;
   log: Logger;
-  /** Every webhook's outcome (accepted, duplicate, …, or why it was rejected). */
-  onWebhook?: (outcome: string) => void;
+  /** Every webhook's outcome: the answer's status (accepted, duplicate, renewed, …), spooled, unavailable, or rejected with the reason. */
+  onWebhook?: (outcome: string, reason?: string) => void;
   /** Every landing-page outcome (viewed, redirected, completed, rejected-…), with its provider. */
   onLinkClick?: (outcome: string, provider?: string) => void;
   /** Serves GET /metrics when given (the caller decides who may read it). */

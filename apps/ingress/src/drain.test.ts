@@ -41,4 +41,9 @@ it('takes webhooks until it drains, then refuses them with 503 and closes the co
   expect((await fetch(`${base}/healthz`)).status).toBe(200);
   expect((await fetch(`${base}/readyz`)).status).toBe(503);
   expect(await tray.queues.get('token-lookup').getJobCounts('waiting')).toEqual({ waiting: 1 });
+  // An answer counts under its status; a refusal as rejected, with why.
+  expect(tray.outcomes).toEqual([
+    ['accepted', undefined],
+    ['rejected', 'draining'],
+  ]);
 });

@@ -18,6 +18,8 @@ export interface TrayIngress {
   inspect: RedisClient;
   server: Server;
   port: number;
+  /** Every webhook outcome the ingress reported, as `[outcome, reason]`. */
+  outcomes: Array<[string, string | undefined]>;
   close(): Promise<void>;
 }
 
@@ -26,6 +28,7 @@ export async function startTrayIngress(redis: RedisServer, token: string): Promi
   if (queues.connection.status !== 'ready') await new Promise((r) => queues.connection.once('ready', r));
   const inspect = createRedis({ url: redis.url }, 'command', 'inspect');
   const store = createNotifications(inspect, { prefix: 'reauth', retentionDays: 30 });
+  const outcomes: TrayIngress['outcomes'] = [];
   const ingress = createIngress({
     queues,
     intakes: [trayIntake(queues, store, { webhookToken: token, dedupeWindowMs: 3_600_000 })],
@@ -34,6 +37,7 @@ export async function startTrayIngress(redis: RedisServer, token: string): Promi
     // No provider: every link the tests send fails verification before a provider would be asked.
     providers: new Map(),
     log: createLogger({ level: 'silent' }),
+    onWebhook: (outcome, reason) => outcomes.push([outcome, reason]),
   });
   const server = createIngressServer(ingress.app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -43,6 +47,7 @@ export async function startTrayIngress(redis: RedisServer, token: string): Promi
     inspect,
     server,
     port: (server.address() as { port: number }).port,
+    outcomes,
     async close() {
       server.closeAllConnections();
       await new Promise((r) => server.close(r));

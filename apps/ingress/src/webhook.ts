@@ -16,7 +16,8 @@ export interface WebhookOptions {
   enqueueTimeoutMs?: number;
   /** Where a notice goes when Redis cannot take it in time; without it the answer is 503. */
   spool?: Spool;
-  onOutcome?: (outcome: string) => void;
+  /** The answer's status (`accepted`, `renewed`, …), `spooled` or `unavailable`; or `rejected` with the reason. */
+  onOutcome?: (outcome: string, reason?: string) => void;
   /** True once the process stops taking new work: the answer is then 503 with `Connection: close`. */
   draining?: () => boolean;
 }
@@ -53,9 +54,13 @@ const view = (req: Request) => ({ header: (name: string) => req.get(name), query
 export function webhookHandlers(options: WebhookOptions): [...RequestHandler[], ErrorRequestHandler] {
   const { intake } = options;
   const timeoutMs = options.enqueueTimeoutMs ?? ENQUEUE_TIMEOUT_MS;
-  const reject = (res: Response, status: number, outcome: string, body: ErrorAnswer) => {
-    options.onOutcome?.(outcome);
+  const reject = (res: Response, status: number, reason: string, body: ErrorAnswer) => {
+    options.onOutcome?.('rejected', reason);
     res.status(status).json(body);
+  };
+  const unavailable = (res: Response) => {
+    options.onOutcome?.('unavailable');
+    res.status(503).json({ error: 'temporarily unavailable, retry later' } satisfies ErrorAnswer);
   };
 
   return [
@@ -97,14 +102,15 @@ export function webhookHandlers(options: WebhookOptions): [...RequestHandler[], 
       } catch (err) {
         if (err instanceof IntakeRefused) return reject(res, err.status, 'refused', { error: err.message });
         req.log.error({ err: (err as Error).message }, 'could not enqueue webhook');
-        if (!options.spool) return reject(res, 503, 'unavailable', { error: 'temporarily unavailable, retry later' });
+        if (!options.spool) return unavailable(res);
         try {
           await options.spool.append(intake, parsed.data, receivedAt);
           options.onOutcome?.('spooled');
           res.status(202).json({ status: 'spooled' } satisfies SpooledAnswer);
         } catch (spoolErr) {
           req.log.error({ err: (spoolErr as Error).message }, 'could not spool webhook');
-          reject(res, 503, spoolErr instanceof SpoolFullError ? 'spool-full' : 'unavailable', { error: 'temporarily unavailable, retry later' });
+          if (spoolErr instanceof SpoolFullError) reject(res, 503, 'spool-full', { error: 'temporarily unavailable, retry later' });
+          else unavailable(res);
         }
       }
     },

@@ -86,7 +86,7 @@ export function createMetrics(): Metrics {
     registry,
     webhooks: new Counter({
       name: 'reauth_webhooks_total',
-      help: 'Expired-auth webhooks by outcome (accepted, duplicate, rejected, unavailable); reason says why one was rejected',
+      help: 'Webhooks by outcome (the answer: accepted, duplicate, renewed, updated, revoked, queued; spooled, unavailable or rejected); reason says why one was rejected',
       labelNames: ['outcome', 'reason'],
       registers,
     }),
