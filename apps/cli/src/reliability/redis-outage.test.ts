@@ -41,7 +41,8 @@ describe('Redis outage', () => {
 
     await world.redis.restart();
     const delivery = await deliverWebhook(world.webhookUrl(), auth.webhook, { deadlineMs: 20_000 });
-    expect(delivery.status).toBe('accepted');
+    // An attempt answered 503 on a slow reconnect may still have landed: then this is its duplicate.
+    expect(['accepted', 'duplicate']).toContain(delivery.status);
     expect(await world.queues.get('token-lookup').getJob(delivery.id)).toBeDefined();
     expect(await world.queues.get('token-lookup').count()).toBe(1);
   });
@@ -66,8 +67,11 @@ describe('Redis outage', () => {
     await world.redis.restart();
 
     // The same processes, never restarted: the intake retried like Tray and the workers picked it up.
+    // The add that was in flight as Redis stopped may have landed after all (Redis ran it before it
+    // stopped, or ioredis resent it on reconnect): the retry is then its duplicate. Either way the
+    // 503 lost nothing and one email goes out (below).
     const after = await deliverWebhook(world.webhookUrl(), during.webhook, { deadlineMs: 20_000 });
-    expect(after.status).toBe('accepted');
+    expect(['accepted', 'duplicate']).toContain(after.status);
     await eventually('the email of the webhook sent during the outage', async () => mailsTo(during.user.email).length === 1, 30_000);
     const later = addAuth(world, addUser(world));
     await deliverWebhook(world.webhookUrl(), later.webhook);
