@@ -9,7 +9,7 @@ import type { QueueSet } from '@reauth/queues';
 import { landingRouter } from './landing.js';
 import { requestLog } from './request-log.js';
 import type { Spool } from './spool.js';
-import { webhookHandlers } from './webhook.js';
+import { answerDraining, webhookHandlers } from './webhook.js';
 
 export interface IngressOptions {
   queues: QueueSet;
@@ -69,10 +69,7 @@ export function createIngress(options: IngressOptions): Ingress {
   app.use(healthRouter(readiness));
   if (options.metrics) app.get('/metrics', options.metrics);
 
-  app.use((_req, res, next) => {
-    if (!draining) return next();
-    res.set('Connection', 'close').status(503).json({ error: 'shutting down, retry later' });
-  });
+  app.use((_req, res, next) => (draining ? answerDraining(res) : next()));
 
   app.use(
     landingRouter({

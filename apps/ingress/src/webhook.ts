@@ -44,6 +44,12 @@ function keepRawBody(req: object, res: unknown, body: Buffer, encoding: string):
 
 export const ENQUEUE_TIMEOUT_MS = 1_000;
 
+/** The answer of a draining process, to a webhook or any other request: the caller retries elsewhere. */
+export function answerDraining(res: Response): void {
+  res.set('Connection', 'close').status(503).json({ error: 'shutting down, retry later' } satisfies ErrorAnswer);
+}
+const UNAVAILABLE: ErrorAnswer = { error: 'temporarily unavailable, retry later' };
+
 const view = (req: Request) => ({ header: (name: string) => req.get(name), query: req.query as Record<string, unknown> });
 
 /**
@@ -60,14 +66,14 @@ export function webhookHandlers(options: WebhookOptions): [...RequestHandler[], 
   };
   const unavailable = (res: Response) => {
     options.onOutcome?.('unavailable');
-    res.status(503).json({ error: 'temporarily unavailable, retry later' } satisfies ErrorAnswer);
+    res.status(503).json(UNAVAILABLE);
   };
 
   return [
     (req, res, next) => {
       if (options.draining?.()) {
-        res.set('Connection', 'close');
-        return reject(res, 503, 'draining', { error: 'shutting down, retry later' });
+        options.onOutcome?.('rejected', 'draining');
+        return answerDraining(res);
       }
       if (!intake.authenticate(view(req))) return reject(res, 401, 'unauthorized', { error: intake.verify ? 'missing webhook signature headers' : 'missing or wrong webhook token' });
       if (!req.is('application/json')) return reject(res, 415, 'unsupported-media-type', { error: 'Content-Type must be application/json' });
@@ -109,7 +115,7 @@ export function webhookHandlers(options: WebhookOptions): [...RequestHandler[], 
           res.status(202).json({ status: 'spooled' } satisfies SpooledAnswer);
         } catch (spoolErr) {
           req.log.error({ err: (spoolErr as Error).message }, 'could not spool webhook');
-          if (spoolErr instanceof SpoolFullError) reject(res, 503, 'spool-full', { error: 'temporarily unavailable, retry later' });
+          if (spoolErr instanceof SpoolFullError) reject(res, 503, 'spool-full', UNAVAILABLE);
           else unavailable(res);
         }
       }

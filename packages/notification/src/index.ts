@@ -12,6 +12,6 @@ export { createDelivery, messageIdOf, senderId, type Delivery, type DeliveryOpti
 export { notificationJobs, notificationModule, nextDue, sendJobId, type NotificationDeps, type NotificationJobs } from './jobs.js';
 export type { CoreDeps, Intake, IntakeRequest, Landing, LinkOutcome, Notice, Provider, ProviderRuntime, StartedProvider, UpstreamHooks } from './provider.js';
 export { IntakeRefused } from './provider.js';
-export { bearerOf, secretCheck } from './intake-auth.js';
+export { bearerOf, idHash, secretCheck } from './intake-auth.js';
 export { nextSendingTime } from './quiet-hours.js';
 export { replayEntry } from './replay.js';

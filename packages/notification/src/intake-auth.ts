@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash, hash, timingSafeEqual } from 'node:crypto';
 import type { IntakeRequest } from './provider.js';
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
@@ -17,3 +17,9 @@ export function bearerOf(req: IntakeRequest): string | undefined {
   const header = req.header('authorization');
   return header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
 }
+
+/**
+ * A short, fixed-length, key-safe stand-in for a provider's id (an authId, a credentials_id) in
+ * notification ids and subject keys. One-shot `crypto.hash`, as it runs on every webhook.
+ */
+export const idHash = (id: string): string => hash('sha256', id).slice(0, 24);

@@ -1,18 +1,15 @@
-import { hash as digestHex } from 'node:crypto';
-import type { Intake, Notifications } from '@reauth/notification';
+import { idHash, type Intake, type Notifications } from '@reauth/notification';
 import type { QueueSet } from '@reauth/queues';
 import { trayExpiredAuthSchema, type TrayExpiredAuth, type TrayJob } from './payload.js';
 import { webhookTokenCheck } from './webhook-token.js';
 
-// One-shot `crypto.hash`: about half the cost of a Hash object, on every webhook.
-const hash = (s: string) => digestHex('sha256', s).slice(0, 24);
 
 /**
  * A notification's id is fixed by its auth and the moment its dedupe window opened, so every stage
  * job, the email's Message-ID and the sent marker of one notification share it.
  */
 export function notificationIdFor(authId: string, receivedAt: number): string {
-  return notificationIdOf(hash(authId), receivedAt);
+  return notificationIdOf(idHash(authId), receivedAt);
 }
 
 const notificationIdOf = (authHash: string, receivedAt: number) => `tray-${authHash}-${receivedAt}`;
@@ -25,7 +22,7 @@ export type IntakeResult = { status: 'accepted' | 'duplicate'; id: string };
  * a failure here can be answered with 503 and safely retried by Tray.
  */
 export async function enqueueExpiredAuth(queues: QueueSet, auth: TrayExpiredAuth, windowMs: number, now = Date.now()): Promise<IntakeResult> {
-  const authHash = hash(auth.authId);
+  const authHash = idHash(auth.authId);
   const id = notificationIdOf(authHash, now);
   const data: TrayJob = { notificationId: id, receivedAt: now, auth };
   const job = await queues.get('token-lookup').add('tray.token-lookup', data, {

@@ -1,5 +1,5 @@
-import { hash as digestHex } from 'node:crypto';
 import { z } from 'zod';
+import { idHash } from '@reauth/notification';
 import type { Vault } from '@reauth/vault';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
@@ -46,11 +46,9 @@ export const refreshTokenOf = (vault: Vault, post: ConsentPost) => vault.open(po
 export const revokePostSchema = z.object({ credentials_id: text(200), webhook_id: text(200) });
 export type RevokePost = z.infer<typeof revokePostSchema>;
 
-// One-shot `crypto.hash`: about half the cost of a Hash object, on every webhook.
-const hash = (s: string) => digestHex('sha256', s).slice(0, 24);
 
 /** The credential, as the core's subject key: one open notification per credentials_id. */
-export const subjectKeyOf = (credentialsId: string) => hash(credentialsId);
+export const subjectKeyOf = (credentialsId: string) => idHash(credentialsId);
 
 /** Fixed by the connection and its expiry, so a repost or a spool replay lands on the same notification. */
-export const notificationIdFor = (credentialsId: string, consentExpiresAt: number) => `truelayer-${hash(credentialsId)}-${consentExpiresAt}`;
+export const notificationIdFor = (credentialsId: string, consentExpiresAt: number) => `truelayer-${idHash(credentialsId)}-${consentExpiresAt}`;
